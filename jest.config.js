@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  maxWorkers: 2,
+  testTimeout: 30000,
+  // A test that leaves a server or lane running keeps jest alive: detect it instead of hiding it.
+  detectOpenHandles: false,
+  forceExit: false,
+};

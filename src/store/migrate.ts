@@ -1,0 +1,20 @@
+import { Migrator, type Migration } from 'kysely';
+import type { Store } from './dialect';
+import { initial } from './migrations/001-initial';
+
+/** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
+function migrations(store: Store): Record<string, Migration> {
+  return { '001-initial': initial(store.caps) };
+}
+
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations(store) },
+    migrationTableName: 'crier_migrations',
+    migrationLockTableName: 'crier_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

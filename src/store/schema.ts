@@ -1,0 +1,86 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Times are epoch milliseconds (bigint in Postgres, parsed
+ * back to numbers), flags are 0/1 integers and structured values are JSON text, so the same
+ * rows come back from SQLite and Postgres.
+ */
+
+type Id = Generated<number>;
+type Json = string;
+type CreatedAt = ColumnType<number, number | undefined, never>;
+
+export interface UsersTable { id: Id; email: string; name: string; role: string; password_hash: string | null; created_at: CreatedAt }
+export interface TeamMembersTable {
+  id: Id; key: string; name: string; role: string; email: string | null; phone: string | null;
+  slack: string | null; is_backup: number; created_at: CreatedAt;
+}
+export interface FailureTypesTable { id: Id; key: string; name: string; description: string; created_at: CreatedAt }
+export interface RespondersTable { id: Id; failure_type_id: number; team_member_id: number; rank: number }
+export interface ComponentsTable { id: Id; key: string; name: string; description: string; created_at: CreatedAt }
+export interface ContactsTable {
+  id: Id; key: string; kind: 'customer' | 'reseller'; name: string; organization: string | null;
+  tags: Json; created_at: CreatedAt;
+}
+/** One reachable address; opted_out_at mirrors STOP, hard bounces and one-click unsubscribes. */
+export interface AddressesTable {
+  id: Id; contact_id: number; channel: string; address: string; opted_out_at: number | null;
+  opt_out_reason: string | null; created_at: CreatedAt;
+}
+export interface SubscriptionsTable {
+  id: Id; contact_id: number; address_id: number; components: Json;
+  consent: 'pending' | 'confirmed' | 'unsubscribed'; consent_source: string; consent_at: number;
+  confirm_token: string | null; manage_token: string; created_at: CreatedAt;
+}
+export interface ScriptsTable { id: Id; key: string; name: string; failure_type_id: number | null; created_at: CreatedAt }
+export interface ScriptVersionsTable {
+  id: Id; script_id: number; version: number; state: 'draft' | 'approved' | 'retired';
+  email_subject: string; email_body: string; sms: string; slack: string; x: string;
+  author: string; approver: string | null; approved_at: number | null; created_at: CreatedAt;
+}
+export interface IncidentsTable {
+  id: Id; title: string; failure_type_id: number | null; status: string; impact: string;
+  components: Json; started_at: number; resolved_at: number | null; x_thread_id: string | null;
+  created_at: CreatedAt;
+}
+export interface IncidentUpdatesTable {
+  id: Id; incident_id: number; status: string; script_version_id: number; variables: Json;
+  rendered: Json; created_by: string; created_at: CreatedAt;
+}
+export interface BroadcastsTable {
+  id: Id; update_id: number; audiences: Json; channels: Json; created_at: CreatedAt;
+}
+export type DeliveryState =
+  | 'pending' | 'sending' | 'sent' | 'delivered' | 'failed' | 'skipped' | 'undelivered' | 'bounced' | 'dropped';
+export interface DeliveriesTable {
+  id: Id; broadcast_id: number; channel: string; contact_id: number | null; address: string;
+  state: DeliveryState; skip_reason: string | null; attempts: number; next_attempt_at: number;
+  lease_until: number | null; lease_owner: string | null; provider: string | null;
+  provider_message_id: string | null; error_code: string | null; last_error: string | null;
+  receipt_rank: number; created_at: CreatedAt; updated_at: number; sent_at: number | null;
+}
+/** Receipts seen, keyed so duplicates are ignored. */
+export interface DeliveryEventsTable {
+  id: Id; delivery_id: number | null; dedupe_key: string; source: string; event: string;
+  detail: Json; received_at: number;
+}
+export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
+
+export interface Database {
+  users: UsersTable;
+  team_members: TeamMembersTable;
+  failure_types: FailureTypesTable;
+  responders: RespondersTable;
+  components: ComponentsTable;
+  contacts: ContactsTable;
+  addresses: AddressesTable;
+  subscriptions: SubscriptionsTable;
+  scripts: ScriptsTable;
+  script_versions: ScriptVersionsTable;
+  incidents: IncidentsTable;
+  incident_updates: IncidentUpdatesTable;
+  broadcasts: BroadcastsTable;
+  deliveries: DeliveriesTable;
+  delivery_events: DeliveryEventsTable;
+  audit_log: AuditLogTable;
+}
