@@ -1,0 +1,97 @@
+import { CircuitBreaker, type BreakerOptions } from './circuit-breaker';
+import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } from './provider';
+
+/**
+ * The failover strategy: try a channel's providers in order; the first that accepts wins.
+ * It knows nothing of vendors. A whole-request failure moves on to the next provider unless the
+ * fault is the recipient's (another provider would refuse too). Every outcome comes back as
+ * data with the id of the provider that produced it, so one message's failure never rejects
+ * the batch.
+ */
+export interface RoutedOutcome {
+  providerId: string;
+  outcome: SendOutcome;
+}
+
+export interface FailoverOptions {
+  timeoutMs: number;
+  breaker: BreakerOptions;
+  now?: () => number;
+}
+
+export class FailoverChain {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(readonly providers: readonly Provider[], private readonly options: FailoverOptions) {
+    for (const p of providers) this.breakers.set(p.id, new CircuitBreaker(options.breaker, options.now));
+  }
+
+  /** The largest batch the first provider takes; lanes size their claims by it. */
+  get maxBatch(): number {
+    return this.providers[0]?.maxBatch ?? 1;
+  }
+
+  breakerState(providerId: string): string {
+    return this.breakers.get(providerId)?.state() ?? 'unknown';
+  }
+
+  async send(messages: OutboundMessage[]): Promise<RoutedOutcome[]> {
+    const address = messages[0]?.address ?? '';
+    const candidates = this.providers.filter((p) => p.accepts(address));
+    let lastError: DeliveryError = new DeliveryError(`no provider accepts ${address || 'this address'}`, 'none', false, { recipientFault: true, code: 'no_provider' });
+    let soonest = Infinity;
+    for (const provider of candidates) {
+      const breaker = this.breakers.get(provider.id) as CircuitBreaker;
+      if (!breaker.tryAcquire()) {
+        soonest = Math.min(soonest, breaker.waitMs());
+        lastError = new DeliveryError(`${provider.id} circuit open`, provider.id, true, { code: 'circuit_open', retryAfterMs: soonest });
+        continue;
+      }
+      try {
+        const outcomes = await this.sendInChunks(provider, messages);
+        breaker.success();
+        return outcomes.map((outcome) => ({ providerId: provider.id, outcome }));
+      } catch (err) {
+        const error = asDeliveryError(err, provider.id);
+        if (error.recipientFault) {
+          breaker.success();
+          return messages.map(() => ({ providerId: provider.id, outcome: { ok: false, error } }));
+        }
+        breaker.failure();
+        lastError = error;
+      }
+    }
+    return messages.map(() => ({ providerId: lastError.providerId, outcome: { ok: false, error: lastError } }));
+  }
+
+  private async sendInChunks(provider: Provider, messages: OutboundMessage[]): Promise<SendOutcome[]> {
+    const results: SendOutcome[] = [];
+    for (let i = 0; i < messages.length; i += provider.maxBatch) {
+      results.push(...(await withTimeout(provider, messages.slice(i, i + provider.maxBatch), this.options.timeoutMs)));
+    }
+    return results;
+  }
+}
+
+/** Abort the request after timeoutMs and treat it as "maybe sent", retryable. */
+async function withTimeout(provider: Provider, messages: OutboundMessage[], timeoutMs: number): Promise<SendOutcome[]> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeliveryError(`${provider.id} timed out after ${timeoutMs} ms`, provider.id, true, { code: 'timeout', maybeSent: true }));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([provider.send(messages, controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function asDeliveryError(err: unknown, providerId: string): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new DeliveryError(message, providerId, true, { code: 'unexpected', cause: err, maybeSent: true });
+}

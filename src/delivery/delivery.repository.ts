@@ -1,0 +1,132 @@
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { Capabilities } from '../store/dialect';
+import type { Database, DeliveriesTable, DeliveryState } from '../store/schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type NewDelivery = Insertable<DeliveriesTable>;
+
+/** States from which a delivery will never be attempted again. */
+export const TERMINAL_STATES: readonly DeliveryState[] = ['sent', 'delivered', 'failed', 'skipped', 'undelivered', 'bounced', 'dropped'];
+
+// Keeps each INSERT well under SQLite's bound-parameter limit.
+const INSERT_CHUNK = 500;
+
+export async function insertDeliveries(db: Db, rows: NewDelivery[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db.insertInto('deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  }
+}
+
+/**
+ * Claim up to `limit` due deliveries of one channel: mark them sending, count the attempt and
+ * take a lease until `now + leaseMs`. A claim whose lease runs out (the process died) is
+ * returned to pending by `releaseExpiredLeases` and claimed again.
+ */
+export async function claimDue(
+  db: Db,
+  caps: Capabilities,
+  claim: { channel: string; now: number; leaseMs: number; owner: string; limit: number },
+): Promise<DeliveryRow[]> {
+  let due = db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('channel', '=', claim.channel)
+    .where('state', '=', 'pending')
+    .where('next_attempt_at', '<=', claim.now)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(claim.limit);
+  if (caps.skipLocked) due = due.forUpdate().skipLocked();
+  const rows = await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      state: 'sending',
+      attempts: eb('attempts', '+', 1),
+      lease_until: claim.now + claim.leaseMs,
+      lease_owner: claim.owner,
+      updated_at: claim.now,
+    }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Deliveries left in sending by a crashed worker become due again at once. */
+export async function releaseExpiredLeases(db: Db, channel: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ state: 'pending', next_attempt_at: now, lease_owner: null, lease_until: null, updated_at: now })
+    .where('channel', '=', channel)
+    .where('state', '=', 'sending')
+    .where('lease_until', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Record a provider's accept. It is written even if the lease was lost meanwhile: the message
+ * went out, and a sent delivery is never claimed again.
+ */
+export async function markSent(db: Db, id: number, sent: { provider: string; providerMessageId: string | null; now: number }): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({
+      state: 'sent', provider: sent.provider, provider_message_id: sent.providerMessageId, sent_at: sent.now,
+      updated_at: sent.now, lease_owner: null, lease_until: null, error_code: null,
+    })
+    .where('id', '=', id)
+    .where('state', 'in', ['sending', 'pending'])
+    .execute();
+}
+
+/** A failed attempt: due again at `nextAttemptAt`, unless another worker settled it first. */
+export async function markRetry(db: Db, id: number, owner: string, retry: { provider: string; code: string | null; error: string; nextAttemptAt: number; now: number }): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({
+      state: 'pending', next_attempt_at: retry.nextAttemptAt, provider: retry.provider, error_code: retry.code,
+      last_error: retry.error, updated_at: retry.now, lease_owner: null, lease_until: null,
+    })
+    .where('id', '=', id)
+    .where('state', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+export async function markFailed(db: Db, id: number, owner: string, failure: { provider: string; code: string | null; error: string; now: number }): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({
+      state: 'failed', provider: failure.provider, error_code: failure.code, last_error: failure.error,
+      updated_at: failure.now, lease_owner: null, lease_until: null,
+    })
+    .where('id', '=', id)
+    .where('state', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/** The earliest time a pending delivery of this channel becomes due, if any. */
+export async function nextDueAt(db: Db, channel: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('channel', '=', channel)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}
+
+export async function countByState(db: Db, where: { broadcastId?: number; channel?: string } = {}): Promise<Record<string, number>> {
+  let q = db.selectFrom('deliveries').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
+  if (where.broadcastId !== undefined) q = q.where('broadcast_id', '=', where.broadcastId);
+  if (where.channel !== undefined) q = q.where('channel', '=', where.channel);
+  const rows = await q.execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+export async function getDelivery(db: Db, id: number): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
