@@ -1,0 +1,19 @@
+import type { RenderUpdateInput } from '../../../src/render';
+
+/** A valid renderUpdate input; tests override only what they are about. */
+export function buildRenderInput(overrides: Partial<RenderUpdateInput> = {}): RenderUpdateInput {
+  return {
+    templates: {
+      emailSubject: '{{title}}: update',
+      emailBody: 'We are working on {{title}}.\n\nNext update by {{eta}}.',
+      sms: '{{title}}: crews on site. Next update {{eta}}.',
+      slack: '*{{title}}*: crews on site. Next update {{eta}}.',
+      x: '{{title}}: crews on site. Next update {{eta}}.',
+    },
+    variables: { title: 'Water main break', eta: '14:00' },
+    statusLabel: 'Identified',
+    brandName: 'Springfield Utilities',
+    statusPageUrl: 'https://status.example.org/incidents/42',
+    ...overrides,
+  };
+}
