@@ -1,0 +1,75 @@
+import type { NewAuditEntry } from '../../src/audit/audit';
+import type { NewComponent } from '../../src/components/component';
+import type { NewAddress } from '../../src/contacts/address';
+import type { NewContact } from '../../src/contacts/contact';
+import type { NewSubscription } from '../../src/contacts/subscription';
+import type { NewFailureType } from '../../src/roster/failure-type';
+import type { NewTeamMember } from '../../src/roster/team-member';
+import type { NewScript } from '../../src/scripts/script';
+import type { NewScriptVersion } from '../../src/scripts/script-version';
+
+/**
+ * Input objects for the repositories, valid by default and unique per call (keys carry a
+ * sequence number), so tests state only what they are about.
+ */
+let sequence = 0;
+const next = () => ++sequence;
+
+export function buildTeamMember(overrides: Partial<NewTeamMember> = {}): NewTeamMember {
+  const n = next();
+  return {
+    key: `member-${n}`,
+    name: `Team Member ${n}`,
+    role: 'technical responder',
+    email: `member${n}@example.com`,
+    phone: `+1555555${String(n % 10000).padStart(4, '0')}`,
+    slack: null,
+    isBackup: false,
+    ...overrides,
+  };
+}
+
+export function buildFailureType(overrides: Partial<NewFailureType> = {}): NewFailureType {
+  const n = next();
+  return { key: `failure-${n}`, name: `Failure ${n}`, description: 'Something we planned for', ...overrides };
+}
+
+export function buildComponent(overrides: Partial<NewComponent> = {}): NewComponent {
+  const n = next();
+  return { key: `component-${n}`, name: `Component ${n}`, description: '', ...overrides };
+}
+
+export function buildContact(overrides: Partial<NewContact> = {}): NewContact {
+  const n = next();
+  return { key: `contact-${n}`, kind: 'customer', name: `Contact ${n}`, organization: null, tags: [], ...overrides };
+}
+
+export function buildAddress(overrides: Partial<NewAddress> = {}): NewAddress {
+  return { channel: 'email', address: `person${next()}@example.org`, ...overrides };
+}
+
+export function buildSubscription(addressId: number, overrides: Partial<NewSubscription> = {}): NewSubscription {
+  return { addressId, consent: 'confirmed', consentSource: 'signup form', consentAt: Date.UTC(2025, 0, 15), components: [], ...overrides };
+}
+
+export function buildScript(overrides: Partial<NewScript> = {}): NewScript {
+  const n = next();
+  return { key: `script-${n}`, name: `Script ${n}`, failureTypeId: null, ...overrides };
+}
+
+export function buildScriptVersion(scriptId: number, overrides: Partial<NewScriptVersion> = {}): NewScriptVersion {
+  return {
+    scriptId,
+    emailSubject: '{{brand}}: {{component}} is unavailable',
+    emailBody: 'We know {{component}} is down and are working on it. Next update by {{next_update}}.',
+    sms: '{{brand}}: {{component}} is down; we are on it. Next update {{next_update}}.',
+    slack: ':rotating_light: {{component}} is down. Next update {{next_update}}.',
+    x: '{{component}} is down; we are working on it. Updates: {{status_url}}',
+    author: 'author@example.com',
+    ...overrides,
+  };
+}
+
+export function buildAuditEntry(overrides: Partial<NewAuditEntry> = {}): NewAuditEntry {
+  return { actor: 'owner@example.com', action: 'script.approved', subject: `script-version:${next()}`, detail: {}, ...overrides };
+}
