@@ -14,4 +14,5 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

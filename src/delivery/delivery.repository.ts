@@ -66,17 +66,19 @@ export async function releaseExpiredLeases(db: Db, channel: string, now: number)
 }
 
 /**
- * Record a provider's accept. It is written even if the lease was lost meanwhile: the message
- * went out, and a sent delivery is never claimed again.
+ * Record a provider's accept of these deliveries (one statement for a whole batch, so the accept
+ * is durable as soon as possible). It is written even if the lease was lost meanwhile: the
+ * message went out, and a sent delivery is never claimed again.
  */
-export async function markSent(db: Db, id: number, sent: { provider: string; providerMessageId: string | null; now: number }): Promise<void> {
+export async function markSent(db: Db, ids: number[], sent: { provider: string; providerMessageId: string | null; now: number }): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .updateTable('deliveries')
     .set({
       state: 'sent', provider: sent.provider, provider_message_id: sent.providerMessageId, sent_at: sent.now,
       updated_at: sent.now, lease_owner: null, lease_until: null, error_code: null,
     })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('state', 'in', ['sending', 'pending'])
     .execute();
 }

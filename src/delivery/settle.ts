@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RoutedOutcome } from '../channels/failover';
+import type { DeliveryError } from '../channels/provider';
 import type { Database } from '../store/schema';
 import { markFailed, markRetry, markSent, type DeliveryRow } from './delivery.repository';
 import { nextAttemptAt, type RetryPolicy } from './retry-policy';
@@ -24,19 +25,27 @@ export async function settleBatch(
   ctx: { owner: string; policy: RetryPolicy; now: number },
 ): Promise<Settled> {
   const settled: Settled = { sent: [], retried: 0, failed: 0, optOuts: [] };
+  // Accepts sharing a provider and message id (one SendGrid request) are written in one statement.
+  const accepted = new Map<string, { provider: string; providerMessageId: string | null; ids: number[] }>();
+  const refused: { row: DeliveryRow; providerId: string; error: DeliveryError }[] = [];
+  rows.forEach((row, i) => {
+    const routed = outcomes[i];
+    if (!routed) return;
+    const { providerId, outcome } = routed;
+    if (!outcome.ok) {
+      refused.push({ row, providerId, error: outcome.error });
+      return;
+    }
+    const providerMessageId = outcome.providerMessageId ?? null;
+    const key = `${providerId}\u0000${providerMessageId ?? ''}`;
+    const group = accepted.get(key) ?? { provider: providerId, providerMessageId, ids: [] };
+    group.ids.push(row.id);
+    accepted.set(key, group);
+    settled.sent.push({ row, providerId, providerMessageId });
+  });
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 1) {
-      const row = rows[i] as DeliveryRow;
-      const routed = outcomes[i];
-      if (!routed) continue;
-      const { providerId, outcome } = routed;
-      if (outcome.ok) {
-        const providerMessageId = outcome.providerMessageId ?? null;
-        await markSent(trx, row.id, { provider: providerId, providerMessageId, now: ctx.now });
-        settled.sent.push({ row, providerId, providerMessageId });
-        continue;
-      }
-      const error = outcome.error;
+    for (const group of accepted.values()) await markSent(trx, group.ids, { ...group, now: ctx.now });
+    for (const { row, providerId, error } of refused) {
       const code = error.code ?? null;
       const message = error.message.slice(0, 500);
       const at = nextAttemptAt(row.attempts, error, ctx.now, row.created_at, ctx.policy);

@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
 
 export interface Spawned {
   child: ChildProcess;
+  /** Signal the whole process group (npm start runs node as a grandchild). */
+  kill(signal: NodeJS.Signals): void;
   output(): string;
   exited: Promise<number | null>;
 }
@@ -27,12 +29,20 @@ export function spawnInRepo(command: string, args: string[], env: Record<string,
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // already gone
+    }
+  };
+  return { child, kill, output: () => out, exited };
 }
 
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {

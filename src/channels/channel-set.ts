@@ -1,0 +1,85 @@
+import type { Config } from '../config';
+import { FailoverChain, type FailoverOptions } from './failover';
+import type { Channel, Provider } from './provider';
+import { Sandbox } from './sandbox';
+import { SendgridEmailProvider, createSendgridMail } from './email-sendgrid.provider';
+import { SmtpEmailProvider, createSmtpTransport } from './email-smtp.provider';
+import { SlackWebApiProvider, createSlackClient } from './slack-webapi.provider';
+import { SlackWebhookProvider } from './slack-webhook.provider';
+import { TwilioSmsProvider, closeTwilioClient, createTwilioClient } from './sms-twilio.provider';
+import { XPostProvider, closeXClient, createXClient } from './x-twitter.provider';
+
+/**
+ * Picks each channel's providers from the config: live where credentials are given, the
+ * loopback sandbox fake where not. Every lane gets SDK clients of its own.
+ */
+export interface ChannelSet {
+  chains: Record<Channel, FailoverChain>;
+  /** Which channels run against the sandbox fakes. */
+  sandboxed: Channel[];
+  close(): Promise<void>;
+}
+
+export interface ChannelSetOptions {
+  config: Config;
+  sandbox?: Sandbox;
+  publicUrl(): string;
+  failover: FailoverOptions;
+}
+
+export function liveChannels(config: Config): Record<Channel, boolean> {
+  return {
+    email: Boolean(config.SENDGRID_API_KEY || config.SMTP_URL),
+    sms: Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM),
+    slack: Boolean(config.SLACK_BOT_TOKEN),
+    x: Boolean(config.X_APP_KEY && config.X_APP_SECRET && config.X_ACCESS_TOKEN && config.X_ACCESS_SECRET),
+  };
+}
+
+export function buildChannels({ config: c, sandbox, publicUrl, failover }: ChannelSetOptions): ChannelSet {
+  const live = liveChannels(c);
+  const fake = (): Sandbox => {
+    if (!sandbox) throw new Error('a channel without credentials needs the sandbox');
+    return sandbox;
+  };
+  const closers: (() => Promise<void> | void)[] = [];
+
+  const email: Provider[] = [];
+  if (!live.email || c.SENDGRID_API_KEY) {
+    const mail = createSendgridMail({ apiKey: c.SENDGRID_API_KEY ?? Sandbox.credentials.sendgridApiKey, baseUrl: live.email ? c.SENDGRID_API_URL ?? 'https://api.sendgrid.com' : fake().sendgrid.url, timeoutMs: c.PROVIDER_TIMEOUT_MS });
+    email.push(new SendgridEmailProvider(mail, { from: c.EMAIL_FROM }));
+  }
+  if (!live.email || c.SMTP_URL) {
+    const transport = createSmtpTransport(live.email && c.SMTP_URL ? c.SMTP_URL : fake().smtp.url, { maxConnections: c.LANE_EMAIL_CONCURRENCY });
+    email.push(new SmtpEmailProvider(transport, { from: c.EMAIL_FROM }));
+    closers.push(() => transport.close());
+  }
+
+  const twilio = live.sms
+    ? createTwilioClient({ accountSid: c.TWILIO_ACCOUNT_SID as string, authToken: c.TWILIO_AUTH_TOKEN as string, apiUrl: c.TWILIO_API_URL ?? 'https://api.twilio.com', concurrency: c.LANE_SMS_CONCURRENCY })
+    : createTwilioClient({ accountSid: fake().twilio.accountSid, authToken: fake().twilio.authToken, apiUrl: fake().twilio.url, concurrency: c.LANE_SMS_CONCURRENCY });
+  closers.push(() => closeTwilioClient(twilio));
+  const sms = new TwilioSmsProvider(twilio, {
+    from: c.TWILIO_FROM ?? '+15005550006',
+    statusCallbackUrl: (id) => `${publicUrl()}/webhooks/twilio/status?deliveryId=${id}`,
+  });
+
+  const slackApi = createSlackClient({ token: c.SLACK_BOT_TOKEN ?? Sandbox.credentials.slackBotToken, apiUrl: live.slack ? c.SLACK_API_URL ?? 'https://slack.com' : fake().slack.url, timeoutMs: c.PROVIDER_TIMEOUT_MS });
+  // In the sandbox, subscribers' webhook URLs are delivered to the fake instead of Slack.
+  const webhook = new SlackWebhookProvider({ timeoutMs: c.PROVIDER_TIMEOUT_MS, redirectTo: live.slack ? undefined : fake().slack.url });
+  closers.push(() => webhook.close());
+
+  const xClient = live.x
+    ? createXClient({ appKey: c.X_APP_KEY as string, appSecret: c.X_APP_SECRET as string, accessToken: c.X_ACCESS_TOKEN as string, accessSecret: c.X_ACCESS_SECRET as string, apiUrl: c.X_API_URL ?? 'https://api.x.com' })
+    : createXClient({ ...Sandbox.credentials.x, apiUrl: fake().x.url });
+  closers.push(() => closeXClient(xClient));
+
+  const chain = (providers: Provider[]) => new FailoverChain(providers, failover);
+  return {
+    chains: { email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]) },
+    sandboxed: (Object.keys(live) as Channel[]).filter((ch) => !live[ch]),
+    close: async () => {
+      for (const close of closers) await close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { FakeServer, FakeServerOptions } from './fake-server';
+import { createSendgridFake } from './sendgrid.fake';
+import { createSlackFake } from './slack.fake';
+import { SmtpFake } from './smtp.fake';
+import { createTwilioFake, type TwilioFake } from './twilio.fake';
+import { createXFake, type XFake } from './x.fake';
+
+/**
+ * Every provider fake on loopback, started together. A channel without credentials sends here,
+ * so a new user sees the whole flow work with no accounts; tests and the benchmark use the same
+ * fakes with faults injected.
+ */
+export class Sandbox {
+  readonly sendgrid: FakeServer;
+  readonly smtp: SmtpFake;
+  readonly twilio: TwilioFake;
+  readonly slack: FakeServer;
+  readonly x: XFake;
+
+  constructor(options: FakeServerOptions = {}) {
+    this.sendgrid = createSendgridFake(options);
+    this.smtp = new SmtpFake();
+    this.twilio = createTwilioFake(options);
+    this.slack = createSlackFake(options);
+    this.x = createXFake(options);
+  }
+
+  async start(): Promise<this> {
+    await Promise.all([this.sendgrid.start(), this.smtp.start(), this.twilio.start(), this.slack.start(), this.x.start()]);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.sendgrid.stop(), this.smtp.stop(), this.twilio.stop(), this.slack.stop(), this.x.stop()]);
+  }
+
+  /** The fakes' credentials: any well-formed value passes them. */
+  static readonly credentials = {
+    sendgridApiKey: 'SG.sandbox',
+    slackBotToken: 'xoxb-sandbox',
+    x: { appKey: 'sandbox', appSecret: 'sandbox', accessToken: 'sandbox', accessSecret: 'sandbox' },
+  } as const;
+}

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { ADDRESS_CHANNELS, type AddressChannel } from '../contacts/address';
+import { optOutAddress } from '../contacts/opt-out.repository';
+import { setXThreadIfUnset } from '../incidents/incident.repository';
+import type { Database } from '../store/schema';
+import type { LaneHooks } from './lane';
+
+/**
+ * What follows a settled batch: a provider's "recipient opted out" becomes Crier's own opt-out,
+ * so later broadcasts skip the address; an incident's first X post becomes its thread.
+ */
+export function afterSettleHooks(db: Kysely<Database>, logger: Logger): LaneHooks {
+  return {
+    async afterSettle(settled) {
+      for (const o of settled.optOuts) {
+        if (!ADDRESS_CHANNELS.includes(o.channel as AddressChannel)) continue;
+        await optOutAddress(db, o.channel as AddressChannel, o.address, o.reason, Date.now());
+        logger.info({ channel: o.channel }, 'address opted out by provider');
+      }
+      for (const s of settled.sent) {
+        if (s.row.channel !== 'x' || !s.providerMessageId) continue;
+        const row = await db
+          .selectFrom('broadcasts')
+          .innerJoin('incident_updates', 'incident_updates.id', 'broadcasts.update_id')
+          .select('incident_updates.incident_id')
+          .where('broadcasts.id', '=', s.row.broadcast_id)
+          .executeTakeFirst();
+        if (row) await setXThreadIfUnset(db, row.incident_id, s.providerMessageId);
+      }
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Channel } from '../channels/provider';
+import type { NewDelivery } from '../delivery/delivery.repository';
+import { insertDeliveries } from '../delivery/delivery.repository';
+import { AppError } from '../errors';
+import { MissingVariablesError, renderUpdate, type RenderedUpdate } from '../render';
+import type { Database } from '../store/schema';
+import { STATUS_LABELS, type Incident } from './incident';
+import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
+import { audienceRecipients, type Recipient } from './audience';
+import type { PublishInput, PublishResult } from './publish';
+
+export interface PublishContext {
+  actor: string;
+  brandName: string;
+  statusPageUrl: string;
+  /** The business's own Slack channels; every Slack broadcast reaches them. */
+  teamSlackChannels: string[];
+  now: number;
+}
+
+/**
+ * Publish one status update. The update, the exact text each channel gets and one delivery per
+ * recipient × channel are committed in ONE transaction; nothing is sent before that commit.
+ * The caller wakes the lanes afterwards.
+ */
+export async function publishUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishResult> {
+  return db.transaction().execute(async (trx) => {
+    const version = await trx.selectFrom('script_versions').selectAll().where('id', '=', input.scriptVersionId).executeTakeFirst();
+    if (!version) throw new AppError('invalid_input', 'No such script version.', [{ field: 'scriptVersionId', message: 'no such script version' }]);
+    if (version.state !== 'approved') {
+      throw new AppError('conflict', `Script version ${version.id} is ${version.state}; only an approved version can be broadcast.`, [
+        { field: 'scriptVersionId', message: `version is ${version.state}, not approved` },
+      ]);
+    }
+    const incident = await incidentFor(trx, input, ctx.now);
+    const rendered = render(version, input, ctx);
+    const update = await insertUpdate(trx, {
+      incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
+      rendered, createdBy: ctx.actor, now: ctx.now,
+    });
+    if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
+    const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: input.audiences, channels: input.channels, now: ctx.now });
+    const recipients = await audienceRecipients(trx, {
+      audiences: input.audiences, channels: input.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
+    });
+    await insertDeliveries(trx, recipients.map((r) => toDelivery(r, broadcastId, ctx.now)));
+    await trx.insertInto('audit_log').values({
+      at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
+      detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, recipients: recipients.length }),
+    }).execute();
+    return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries: summarize(recipients, input.channels) };
+  });
+}
+
+async function incidentFor(trx: Transaction<Database>, input: PublishInput, now: number): Promise<Incident> {
+  if (input.incidentId !== undefined) {
+    const found = await getIncident(trx, input.incidentId);
+    if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
+    if (found.resolvedAt !== null && input.status !== 'resolved') {
+      throw new AppError('conflict', 'This incident is resolved; open a new incident instead.', [{ field: 'incidentId', message: 'incident is resolved' }]);
+    }
+    return found;
+  }
+  const spec = input.incident as NonNullable<PublishInput['incident']>;
+  let failureTypeId: number | null = null;
+  if (spec.failureType) {
+    const ft = await trx.selectFrom('failure_types').select('id').where('key', '=', spec.failureType).executeTakeFirst();
+    if (!ft) throw new AppError('invalid_input', `Unknown failure type ${spec.failureType}.`, [{ field: 'incident.failureType', message: 'no such failure type' }]);
+    failureTypeId = ft.id;
+  }
+  return createIncident(trx, { title: spec.title, failureTypeId, status: input.status, impact: spec.impact, components: spec.components, now });
+}
+
+function render(
+  version: { email_subject: string; email_body: string; sms: string; slack: string; x: string },
+  input: PublishInput,
+  ctx: PublishContext,
+): RenderedUpdate {
+  try {
+    return renderUpdate({
+      templates: { emailSubject: version.email_subject, emailBody: version.email_body, sms: version.sms, slack: version.slack, x: version.x },
+      variables: input.variables, statusLabel: STATUS_LABELS[input.status], brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
+    });
+  } catch (err) {
+    if (err instanceof MissingVariablesError) {
+      throw new AppError('invalid_input', `Fill in every variable of the script: ${err.names.join(', ')}.`,
+        err.names.map((n) => ({ field: `variables.${n}`, message: 'required by the script' })));
+    }
+    throw err;
+  }
+}
+
+function toDelivery(r: Recipient, broadcastId: number, now: number): NewDelivery {
+  return {
+    broadcast_id: broadcastId, channel: r.channel, contact_id: r.contactId, address: r.address,
+    state: r.skipReason ? 'skipped' : 'pending', skip_reason: r.skipReason, attempts: 0,
+    next_attempt_at: now, updated_at: now, created_at: now, receipt_rank: 0,
+  };
+}
+
+function summarize(recipients: Recipient[], channels: string[]): PublishResult['deliveries'] {
+  return channels.map((channel) => {
+    const mine = recipients.filter((r) => r.channel === channel);
+    const skipped = mine.filter((r) => r.skipReason).length;
+    return { channel, pending: mine.length - skipped, skipped };
+  });
+}

@@ -1,0 +1,172 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildChannels, liveChannels } from './channels/channel-set';
+import { Sandbox } from './channels/sandbox';
+import { ConfigError, loadConfig, type Config } from './config';
+import { Dispatcher } from './delivery/dispatcher';
+import { afterSettleHooks } from './delivery/settle-hooks';
+import { RenderedMessageSource } from './delivery/message-source';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
+import { createLogger } from './logger';
+import { openStore, type Store } from './store/dialect';
+import { migrateToLatest } from './store/migrate';
+import { unsubscribeUrl } from './subscriptions/unsubscribe-link';
+import { createApp } from './web/app';
+
+/**
+ * The composition root: the only reader of process.env and the only place that picks the
+ * dialect and the concrete providers. Everything long-lived has start() and stop().
+ */
+export interface Crier {
+  config: Config;
+  store: Store;
+  dispatcher: Dispatcher;
+  sandbox?: Sandbox;
+  server: http.Server;
+  url(): string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Knobs tests and the benchmark turn; production uses the defaults. */
+export interface CrierOverrides {
+  policy?: Partial<RetryPolicy>;
+  breaker?: { threshold: number; cooldownMs: number };
+  idleMs?: number;
+  sandbox?: Sandbox;
+}
+
+export async function buildCrier(config: Config, logger: Logger, overrides: CrierOverrides = {}): Promise<Crier> {
+  const store = config.databaseKind === 'postgres'
+    ? openStore({ kind: 'postgres', url: config.DATABASE_URL as string })
+    : openStore({ kind: 'sqlite', file: config.sqliteFile });
+  await migrateToLatest(store);
+  const secret = config.SECRET_KEY ?? loadOrCreateSecret(config);
+  const needsSandbox = Object.values(liveChannels(config)).some((live) => !live);
+  const ownSandbox = needsSandbox && !overrides.sandbox ? new Sandbox() : undefined;
+  const sandbox = overrides.sandbox ?? ownSandbox;
+  if (ownSandbox) await ownSandbox.start();
+
+  let listening = '';
+  const publicUrl = (): string => config.PUBLIC_URL?.replace(/\/$/, '') ?? listening;
+  const channels = buildChannels({
+    config, sandbox, publicUrl,
+    failover: { timeoutMs: config.PROVIDER_TIMEOUT_MS, breaker: overrides.breaker ?? { threshold: 5, cooldownMs: 30_000 } },
+  });
+  const concurrency = { email: config.LANE_EMAIL_CONCURRENCY, sms: config.LANE_SMS_CONCURRENCY, slack: config.LANE_SLACK_CONCURRENCY, x: config.LANE_X_CONCURRENCY };
+  const rate = { email: config.LANE_EMAIL_RATE, sms: config.LANE_SMS_RATE, slack: config.LANE_SLACK_RATE, x: config.LANE_X_RATE };
+  const dispatcher = new Dispatcher({
+    store,
+    lanes: Object.fromEntries(Object.entries(channels.chains).map(([ch, chain]) => [ch, { chain, concurrency: concurrency[ch as keyof typeof concurrency], ratePerSecond: rate[ch as keyof typeof rate] }])),
+    source: new RenderedMessageSource(store.db, {
+      unsubscribeUrl: (channel, address) => unsubscribeUrl(publicUrl(), secret, { channel, address }),
+      smsValiditySeconds: config.SMS_VALIDITY_SECONDS,
+    }),
+    policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.MAX_ATTEMPTS, ...overrides.policy },
+    leaseMs: config.LEASE_MS,
+    idleMs: overrides.idleMs,
+    hooks: afterSettleHooks(store.db, logger),
+    logger,
+  });
+
+  const app = createApp({
+    store, logger, secret, sandbox,
+    apiToken: config.API_TOKEN,
+    publicUrl,
+    twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? sandbox?.twilio.authToken,
+    sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    channels: () => dispatcher.health(),
+    api: {
+      publishContext: (actor) => ({
+        actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),
+        teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [],
+      }),
+      published: (chs) => dispatcher.wake(chs),
+    },
+  });
+  const server = http.createServer(app);
+
+  return {
+    config, store, dispatcher, sandbox, server,
+    url: publicUrl,
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      listening = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+      dispatcher.start();
+      logger.info({ url: listening, store: store.kind, sandboxed: channels.sandboxed }, 'crier started');
+    },
+    async stop() {
+      // Stop taking requests and let those in flight finish; then drain the lanes.
+      // Keep-alive connections that finish their request meanwhile are closed as they go idle.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const reaper = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      await closed;
+      clearInterval(reaper);
+      await dispatcher.stop();
+      await channels.close();
+      if (ownSandbox) await ownSandbox.stop();
+      await store.close();
+    },
+  };
+}
+
+/** The embedded default keeps its signing secret beside its database, created on first start. */
+function loadOrCreateSecret(config: Config): string {
+  if (config.databaseKind === 'postgres') {
+    throw new ConfigError(['SECRET_KEY: is required with Postgres, so every instance signs links alike (e.g. openssl rand -hex 32)']);
+  }
+  const file = path.join(path.dirname(path.resolve(config.sqliteFile)), 'secret.key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = crypto.randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function run(): Promise<void> {
+  // .env is optional; real environment variables win over it.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(2);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const crier = await buildCrier(config, logger);
+  await crier.start();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    crier.stop().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  run().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { Sandbox } from '../channels/sandbox';
+import { sendgridRecipients } from '../channels/sandbox/sendgrid.fake';
+import { slackPosts, slackWebhookPosts } from '../channels/sandbox/slack.fake';
+import { sandboxPage } from './views/sandbox.view';
+
+const LIMIT = 200;
+
+/** What each sandbox fake received, newest first: the proof, without accounts, that a send works. */
+export function inbox(sandbox: Sandbox) {
+  const last = <T>(items: T[]): T[] => items.slice(-LIMIT).reverse();
+  return {
+    email: last(sendgridRecipients(sandbox.sendgrid).map((m) => ({ via: 'email-sendgrid', to: m.to.join(', '), subject: m.subject, text: m.text }))
+      .concat(sandbox.smtp.received.map((m) => ({ via: 'email-smtp', to: m.to.join(', '), subject: m.subject, text: m.text })))),
+    sms: last(sandbox.twilio.messages().map((m) => ({ via: 'sms-twilio', to: m.to, text: m.body }))),
+    slack: last([
+      ...slackPosts(sandbox.slack).map((p) => ({ via: 'slack-webapi', to: p.channel, text: p.text })),
+      ...slackWebhookPosts(sandbox.slack).map((p) => ({ via: 'slack-webhook', to: p.path, text: p.text })),
+    ]),
+    x: last(sandbox.x.posts().map((p) => ({ via: 'x-twitter', to: p.replyTo ? `reply to ${p.replyTo}` : 'new thread', text: p.text }))),
+  };
+}
+
+export type Inbox = ReturnType<typeof inbox>;
+
+export function sandboxRoutes(sandbox: Sandbox): Router {
+  const router = Router();
+  router.get('/inbox.json', (_req, res) => {
+    res.json(inbox(sandbox));
+  });
+  router.get('/', (_req, res) => {
+    res.type('html').send(sandboxPage(inbox(sandbox)));
+  });
+  return router;
+}

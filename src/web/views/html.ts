@@ -1,0 +1,45 @@
+/**
+ * Views escape by default: every value interpolated with `html` is escaped unless it is already
+ * SafeHtml (the output of another `html` call). Arrays are joined. There is no raw-string escape
+ * hatch, so a view cannot forget to escape.
+ */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escape(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+function render(value: unknown): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escape(value);
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((v, i) => {
+    out += render(v) + (strings[i + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+/** The page frame: phone-first, no external assets, works without JavaScript. */
+export function page(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;padding:1rem;max-width:48rem;margin-inline:auto;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #ddd;padding:.35rem;text-align:left;vertical-align:top}
+.muted{color:#666}pre{white-space:pre-wrap;margin:0;font-family:inherit}
+</style></head><body>${body}</body></html>`.value;
+}

@@ -1,0 +1,98 @@
+import type { Fault } from '../../../src/channels/sandbox/fake-server';
+import type { SmtpFault } from '../../../src/channels/sandbox/smtp.fake';
+import type { Channel } from '../../../src/channels/provider';
+import { startTestCrier, type TestCrier } from '../../support/crier';
+import { waitFor } from '../../support/process';
+
+/**
+ * [D1] For each channel × fault, a broadcast to 50 recipients: the other three channels finish
+ * no later than the fault's own timeout allows, and the faulty lane ends every delivery sent
+ * (transient fault, cleared after a while) or failed with the provider's code (permanent).
+ */
+const RECIPIENTS = 50;
+const TIMEOUT_MS = 400;
+const FAULT_WINDOW_MS = 1200;
+// Shared CI machines are noisy: allowance on top of the fault's timeout for scheduling jitter.
+const NOISE_MS = 600;
+const CHANNELS: Channel[] = ['email', 'sms', 'slack', 'x'];
+const FAULTS = ['500', '429', 'hang', 'refused', '401'] as const;
+type FaultName = (typeof FAULTS)[number];
+
+function httpFault(channel: Channel, fault: FaultName): Fault {
+  switch (fault) {
+    case '500': return { status: 500, body: { message: 'internal error' } };
+    case '429': return channel === 'x'
+      ? { status: 429, headers: { 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1), 'x-rate-limit-remaining': '0' }, body: { title: 'Too Many Requests', status: 429 } }
+      : { status: 429, headers: { 'retry-after': '1' }, body: channel === 'sms' ? { code: 20429, message: 'Too Many Requests', status: 429 } : { message: 'slow down' } };
+    case 'hang': return { hang: true };
+    case 'refused': return { refuse: true };
+    case '401': return { status: 401, body: channel === 'sms' ? { code: 20003, message: 'Authenticate', status: 401 } : { errors: [{ message: 'bad key' }] } };
+  }
+}
+
+const SMTP_FAULT: Record<FaultName, SmtpFault> = { '500': { dataCode: 451 }, '429': { dataCode: 421 }, hang: { hang: true }, refused: { refuse: true }, '401': { dataCode: 554 } };
+
+async function inject(t: TestCrier, channel: Channel, fault: FaultName | undefined): Promise<void> {
+  const fakes = { email: t.sandbox.sendgrid, sms: t.sandbox.twilio, slack: t.sandbox.slack, x: t.sandbox.x };
+  await fakes[channel].setFault(fault ? httpFault(channel, fault) : undefined);
+  if (channel === 'email') await t.sandbox.smtp.setFault(fault ? SMTP_FAULT[fault] : undefined);
+}
+
+async function othersDoneMs(t: TestCrier, broadcastId: number, faulty: Channel | null, started: number): Promise<number> {
+  const others = CHANNELS.filter((c) => c !== faulty);
+  const done = await waitFor(async () => {
+    for (const c of others) {
+      const s = await t.states(broadcastId, c);
+      if (s.pending || s.sending) return false;
+    }
+    return true;
+  }, 15_000, 10);
+  expect(done).toBe(true);
+  return Date.now() - started;
+}
+
+const env = { PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS), MAX_ATTEMPTS: '40' };
+
+describe('[D1] fault matrix', () => {
+  let baselineMs = 0;
+
+  beforeAll(async () => {
+    const t = await startTestCrier('sqlite', { recipients: RECIPIENTS, env });
+    try {
+      const started = Date.now();
+      const { broadcastId } = await t.publish();
+      baselineMs = await othersDoneMs(t, broadcastId, null, started);
+      for (const c of CHANNELS) expect(await t.states(broadcastId, c)).toEqual({ sent: c === 'x' ? 1 : RECIPIENTS });
+    } finally {
+      await t.stop();
+    }
+  });
+
+  describe.each(CHANNELS)('when the %s provider', (channel) => {
+    it.each(FAULTS)(`[D1] answers %s, then the other channels finish on time and ${channel} ends sent or failed with the code`, async (fault) => {
+      const t = await startTestCrier('sqlite', { recipients: RECIPIENTS, env });
+      try {
+        await inject(t, channel, fault);
+        const started = Date.now();
+        const { broadcastId } = await t.publish();
+        const othersMs = await othersDoneMs(t, broadcastId, channel, started);
+        const permanent = fault === '401';
+        if (!permanent) setTimeout(() => void inject(t, channel, undefined), Math.max(0, FAULT_WINDOW_MS - (Date.now() - started)));
+        const settled = await t.settled(broadcastId, 20_000, channel);
+        if (permanent) await inject(t, channel, undefined);
+        const states = await t.states(broadcastId, channel);
+        const expected = channel === 'x' ? 1 : RECIPIENTS;
+        console.log(`[D1] ${channel} ${fault}: others done in ${othersMs} ms (baseline ${baselineMs} ms); ${channel} ${JSON.stringify(states)} after ${Date.now() - started} ms`);
+        expect(settled).toBe(true);
+        expect(othersMs).toBeLessThanOrEqual(baselineMs + TIMEOUT_MS + NOISE_MS);
+        expect(states).toEqual(permanent ? { failed: expected } : { sent: expected });
+        if (permanent) {
+          const codes = await t.store.db.selectFrom('deliveries').select(['error_code', 'last_error']).where('broadcast_id', '=', broadcastId).where('channel', '=', channel).execute();
+          for (const c of codes) expect(c.error_code).toMatch(/^(401|20003|554|EMESSAGE|EENVELOPE)$/);
+        }
+      } finally {
+        await t.stop();
+      }
+    }, 40_000);
+  });
+});
