@@ -42,7 +42,7 @@ export interface CrierOverrides {
 
 export async function buildCrier(config: Config, logger: Logger, overrides: CrierOverrides = {}): Promise<Crier> {
   const store = config.databaseKind === 'postgres'
-    ? openStore({ kind: 'postgres', url: config.DATABASE_URL as string })
+    ? openStore({ kind: 'postgres', url: config.DATABASE_URL as string, onIdleError: (err) => logger.warn({ err }, 'idle database connection dropped') })
     : openStore({ kind: 'sqlite', file: config.sqliteFile });
   await migrateToLatest(store);
   const secret = config.SECRET_KEY ?? loadOrCreateSecret(config);
@@ -111,10 +111,13 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       server.closeIdleConnections();
       await closed;
       clearInterval(reaper);
-      await dispatcher.stop();
-      await channels.close();
-      if (ownSandbox) await ownSandbox.stop();
-      await store.close();
+      try {
+        await dispatcher.stop();
+        await channels.close();
+        if (ownSandbox) await ownSandbox.stop();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Client } from '@sendgrid/client';
 import { MailService, type ClientResponse, type MailDataRequired } from '@sendgrid/mail';
+import { UNSUBSCRIBE_TOKEN } from '../render/email';
 import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } from './provider';
 import { abortable, retryAfterMs } from './request-timing';
 
@@ -66,12 +67,16 @@ export class SendgridEmailProvider implements Provider {
     if (!first || messages.length > this.maxBatch) throw new RangeError(`${this.id} sends 1..${this.maxBatch} messages`);
     const mail: MailDataRequired = {
       from: this.options.from,
+      // The placeholder is a literal token, not a {{handlebars}} name.
+      substitutionWrappers: ['', ''],
       subject: first.subject,
       text: first.text,
       ...(first.html ? { html: first.html } : {}),
       personalizations: messages.map((m) => ({
         to: m.address,
         ...(m.headers ? { headers: m.headers } : {}),
+        // Each recipient's own one-click link replaces the rendered body's placeholder.
+        ...(m.unsubscribeUrl ? { substitutions: { [UNSUBSCRIBE_TOKEN]: m.unsubscribeUrl } } : {}),
         customArgs: { delivery_id: String(m.deliveryId) },
       })),
     };

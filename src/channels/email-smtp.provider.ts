@@ -2,6 +2,7 @@ import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { UNSUBSCRIBE_TOKEN } from '../render/email';
 import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } from './provider';
 import { abortable } from './request-timing';
 
@@ -71,8 +72,8 @@ export class SmtpEmailProvider implements Provider {
       from: this.options.from,
       to: message.address,
       subject: message.subject,
-      text: message.text,
-      html: message.html,
+      text: withUnsubscribeUrl(message.text, message.unsubscribeUrl),
+      html: message.html === undefined ? undefined : withUnsubscribeUrl(message.html, message.unsubscribeUrl),
       headers: message.headers,
     };
     try {
@@ -113,4 +114,9 @@ function classifySmtpError(err: unknown, signal: AbortSignal, providerId: string
   // nodemailer wraps socket errors as ESOCKET; the errno says whether the connection ever opened.
   const code = failure.errno !== undefined && failure.errno < 0 ? getSystemErrorName(failure.errno) : failure.code;
   return new DeliveryError(message, providerId, true, { code, maybeSent: !code || !NOT_SENT.has(code), cause: err });
+}
+
+/** The rendered body carries a placeholder where each recipient's own unsubscribe link goes. */
+function withUnsubscribeUrl(body: string, url: string | undefined): string {
+  return url ? body.split(UNSUBSCRIBE_TOKEN).join(url) : body;
 }

@@ -20,6 +20,7 @@ interface PersonalizationJson {
   subject?: string;
   headers?: Record<string, string>;
   custom_args?: Record<string, string>;
+  substitutions?: Record<string, string>;
 }
 
 interface MailJson {
@@ -54,8 +55,9 @@ export function sendgridRecipients(fake: FakeServer): SendgridRecipient[] {
       return (mail.personalizations ?? []).map((p) => ({
         to: (p.to ?? []).map((address) => address.email),
         subject: p.subject ?? mail.subject,
-        text: content('text/plain'),
-        html: content('text/html'),
+        // SendGrid replaces each personalization's substitution keys in the shared content.
+        text: substitute(content('text/plain'), p.substitutions),
+        html: substitute(content('text/html'), p.substitutions),
         headers: p.headers ?? {},
         customArgs: p.custom_args ?? {},
       }));
@@ -107,4 +109,9 @@ function findProblem(mail: MailJson): { message: string; field: string } | undef
 
 function sendgridError(status: number, message: string, field: string | null): FakeReply {
   return { status, body: { errors: [{ message, field, help: null }] } };
+}
+
+function substitute(body: string | undefined, substitutions: Record<string, string> | undefined): string | undefined {
+  if (body === undefined || !substitutions) return body;
+  return Object.entries(substitutions).reduce((text, [key, value]) => text.split(key).join(value), body);
 }
