@@ -36,8 +36,8 @@ export interface SlackPoster {
   chat: { postMessage(args: ChatPostMessageArguments): Promise<{ ts?: string }> };
 }
 
-/** Channel ids (public C…, private G…, DM D…) or #names; webhook URLs belong to slack-webhook. */
-const SLACK_CHANNEL = /^([CGD][A-Z0-9]{8,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
+/** Channel ids (public C…, private G…, DM D…), user ids (U…/W…, a direct message) or #names; webhook URLs belong to slack-webhook. */
+const SLACK_CHANNEL = /^([CGDUW][A-Z0-9]{8,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
 const RECIPIENT_FAULTS = new Set(['channel_not_found', 'not_in_channel', 'is_archived']);
 const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
