@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: { '^.+\\.ts$': '<rootDir>/jest.transform.js' },
   maxWorkers: 2,
   testTimeout: 30000,
   // A test that leaves a server or lane running keeps jest alive: detect it instead of hiding it.

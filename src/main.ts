@@ -74,7 +74,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   });
 
   const app = createApp({
-    store, logger, secret, sandbox,
+    store, logger, secret, sandbox, brandName: config.BRAND_NAME,
     apiToken: config.API_TOKEN,
     publicUrl,
     twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? sandbox?.twilio.authToken,

@@ -28,6 +28,8 @@ export interface RenderUpdateInput {
  * (JSON), so it must stay plain data: no class instances, dates or functions.
  */
 export interface RenderedUpdate {
+  /** The headline and plain body, for the public status page and feed. */
+  page: { title: string; body: string };
   email: RenderedEmail;
   sms: { text: string; segments: number; encoding: SmsEncoding };
   slack: RenderedSlack;
@@ -47,9 +49,10 @@ export function renderUpdate(input: RenderUpdateInput): RenderedUpdate {
   if (missing.length > 0) throw new MissingVariablesError(missing);
 
   const subject = fillTemplate(templates.emailSubject, variables, plain);
+  const bodyText = fillTemplate(templates.emailBody, variables, plain);
   const email = renderEmail({
     subject,
-    bodyText: fillTemplate(templates.emailBody, variables, plain),
+    bodyText,
     statusLabel,
     brandName: input.brandName,
     statusPageUrl,
@@ -64,6 +67,7 @@ export function renderUpdate(input: RenderUpdateInput): RenderedUpdate {
   });
   const x = renderXPost(fillTemplate(templates.x, variables, plain), { link: statusPageUrl });
   return {
+    page: { title: subject, body: bodyText },
     email,
     sms: { text: sms.text, segments: sms.segments, encoding: sms.encoding },
     slack,

@@ -8,6 +8,7 @@ import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
 import { sandboxRoutes } from './sandbox.routes';
+import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
 
@@ -16,6 +17,7 @@ export interface AppDeps {
   logger: Logger;
   apiToken?: string;
   secret: string;
+  brandName: string;
   publicUrl(): string;
   twilioAuthToken?: string;
   sendgridPublicKey?: string;
@@ -42,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
     webhooks ??= webhookRoutes({ db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl() });
     webhooks(req, res, next);
   });
+  app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName }));
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret }));
   app.use('/api', express.json({ limit: '1mb' }), requireApiToken(deps.apiToken), apiRoutes({ db: deps.store.db, ...deps.api }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox));
