@@ -10,10 +10,10 @@ import { waitFor } from '../../support/process';
  * (transient fault, cleared after a while) or failed with the provider's code (permanent).
  */
 const RECIPIENTS = 50;
-const TIMEOUT_MS = 400;
+// The fault's own timeout: the delay the other channels may see at most. It is long enough that
+// scheduling noise on a shared machine stays well inside it.
+const TIMEOUT_MS = 1500;
 const FAULT_WINDOW_MS = 1200;
-// Shared CI machines are noisy: allowance on top of the fault's timeout for scheduling jitter.
-const NOISE_MS = 600;
 const CHANNELS: Channel[] = ['email', 'sms', 'slack', 'x'];
 const FAULTS = ['500', '429', 'hang', 'refused', '401'] as const;
 type FaultName = (typeof FAULTS)[number];
@@ -84,7 +84,7 @@ describe('[D1] fault matrix', () => {
         const expected = channel === 'x' ? 1 : RECIPIENTS;
         console.log(`[D1] ${channel} ${fault}: others done in ${othersMs} ms (baseline ${baselineMs} ms); ${channel} ${JSON.stringify(states)} after ${Date.now() - started} ms`);
         expect(settled).toBe(true);
-        expect(othersMs).toBeLessThanOrEqual(baselineMs + TIMEOUT_MS + NOISE_MS);
+        expect(othersMs).toBeLessThanOrEqual(baselineMs + TIMEOUT_MS);
         expect(states).toEqual(permanent ? { failed: expected } : { sent: expected });
         if (permanent) {
           const codes = await t.store.db.selectFrom('deliveries').select(['error_code', 'last_error']).where('broadcast_id', '=', broadcastId).where('channel', '=', channel).execute();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, spawnInRepo, waitFor, type Spawned } from '../../support/process';
@@ -59,7 +60,6 @@ describe('starting the service', () => {
     expect(await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 10_000, 100)).toBe(true);
 
     // A request whose body is still arriving when the signal comes.
-    const http = await import('node:http');
     const body = JSON.stringify({ status: 'investigating' });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, path: '/api/updates', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } }, (res) => {
