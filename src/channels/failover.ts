@@ -21,6 +21,8 @@ export interface FailoverOptions {
 
 export class FailoverChain {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** The failure that last tripped each provider's breaker, reported while it stays open. */
+  private readonly lastFailure = new Map<string, DeliveryError>();
 
   constructor(readonly providers: readonly Provider[], private readonly options: FailoverOptions) {
     for (const p of providers) this.breakers.set(p.id, new CircuitBreaker(options.breaker, options.now));
@@ -44,7 +46,7 @@ export class FailoverChain {
       const breaker = this.breakers.get(provider.id) as CircuitBreaker;
       if (!breaker.tryAcquire()) {
         soonest = Math.min(soonest, breaker.waitMs());
-        lastError = new DeliveryError(`${provider.id} circuit open`, provider.id, true, { code: 'circuit_open', retryAfterMs: soonest });
+        lastError = this.openCircuitError(provider.id, soonest);
         continue;
       }
       try {
@@ -58,10 +60,24 @@ export class FailoverChain {
           return messages.map(() => ({ providerId: provider.id, outcome: { ok: false, error } }));
         }
         breaker.failure();
+        this.lastFailure.set(provider.id, error);
         lastError = error;
       }
     }
     return messages.map(() => ({ providerId: lastError.providerId, outcome: { ok: false, error: lastError } }));
+  }
+
+  /**
+   * While a breaker is open, a permanent cause (bad credentials, suspended account) fails the
+   * message at once with the provider's own code; a transient one is retried when the breaker
+   * lets a trial through, still under the provider's code.
+   */
+  private openCircuitError(providerId: string, waitMs: number): DeliveryError {
+    const cause = this.lastFailure.get(providerId);
+    if (cause && !cause.retryable) return cause;
+    return new DeliveryError(`${providerId} circuit open after: ${cause?.message ?? 'repeated failures'}`, providerId, true, {
+      code: cause?.code ?? 'circuit_open', retryAfterMs: waitMs,
+    });
   }
 
   private async sendInChunks(provider: Provider, messages: OutboundMessage[]): Promise<SendOutcome[]> {

@@ -1,20 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AddressChannel } from '../contacts/address';
-import { audienceFor } from '../contacts/audience.repository';
 import type { ContactKind } from '../contacts/contact';
 import type { Channel } from '../channels/provider';
+import type { NewDelivery } from '../delivery/delivery.repository';
 import type { Database } from '../store/schema';
 import type { Audience } from './publish';
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-/** One delivery-to-be: a pending send, or a skip that records why nothing was sent. */
-export interface Recipient {
-  channel: Channel;
-  address: string;
-  contactId: number | null;
-  skipReason: string | null;
-}
 
 export interface AudienceSpec {
   audiences: Audience[];
@@ -28,52 +18,71 @@ const KINDS: Partial<Record<Audience, ContactKind>> = { customers: 'customer', r
 const ADDRESS_CHANNEL: Partial<Record<Channel, AddressChannel>> = { email: 'email', sms: 'sms', slack: 'slack' };
 
 /**
- * Everyone one broadcast reaches, one row per channel × address, each address once. Customers
- * and resellers need confirmed consent and no opt-out; the team is reached on every channel it
- * has; X and the business's own Slack channels are the public and team posts.
+ * Write one delivery per channel × address that this broadcast reaches, inside the caller's
+ * publish transaction. The team is reached on every channel it has; customers and resellers
+ * only with confirmed consent and no opt-out: the others are written as skipped with the reason.
+ * X and the business's own Slack channels are the public and team posts. An address is written
+ * once per channel (the unique index drops repeats), so a shared address hears the update once.
  */
-export async function audienceRecipients(db: Db, spec: AudienceSpec): Promise<Recipient[]> {
-  const out: Recipient[] = [];
-  const seen = new Set<string>();
-  const add = (r: Recipient) => {
-    const key = `${r.channel}\u0000${r.address}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push(r);
-  };
-
+export async function insertAudienceDeliveries(trx: Transaction<Database>, broadcastId: number, spec: AudienceSpec, now: number): Promise<void> {
+  const row = (channel: Channel, address: string, skipReason: string | null): NewDelivery => ({
+    broadcast_id: broadcastId, channel, contact_id: null, address, state: skipReason ? 'skipped' : 'pending', skip_reason: skipReason,
+    attempts: 0, next_attempt_at: now, receipt_rank: 0, updated_at: now, created_at: now,
+  });
+  const own: NewDelivery[] = [];
   if (spec.audiences.includes('team')) {
-    const team = await db.selectFrom('team_members').select(['email', 'phone', 'slack']).orderBy('id').execute();
-    const optedOut = await optedOutSet(db);
+    const team = await trx.selectFrom('team_members').select(['email', 'phone', 'slack']).orderBy('id').execute();
+    const optedOut = await optedOutSet(trx);
     for (const m of team) {
       const addresses: [Channel, string | null][] = [['email', m.email], ['sms', m.phone], ['slack', m.slack]];
       for (const [channel, address] of addresses) {
-        if (!address || !spec.channels.includes(channel)) continue;
-        add({ channel, address, contactId: null, skipReason: optedOut.has(`${channel}\u0000${address}`) ? 'opted out' : null });
+        if (address && spec.channels.includes(channel)) own.push(row(channel, address, optedOut.has(`${channel}\u0000${address}`) ? 'opted out' : null));
       }
     }
   }
-  if (spec.channels.includes('slack')) {
-    for (const channelId of spec.teamSlackChannels) add({ channel: 'slack', address: channelId, contactId: null, skipReason: null });
+  if (spec.channels.includes('slack')) for (const channelId of spec.teamSlackChannels) own.push(row('slack', channelId, null));
+  if (spec.channels.includes('x')) own.push(row('x', '', null));
+  if (own.length > 0) {
+    await trx.insertInto('deliveries').values(own).onConflict((oc) => oc.columns(['broadcast_id', 'channel', 'address']).doNothing()).execute();
   }
 
   const kinds = spec.audiences.map((a) => KINDS[a]).filter((k): k is ContactKind => k !== undefined);
-  const channelMap = new Map<AddressChannel, Channel>();
-  for (const ch of spec.channels) {
-    const ac = ADDRESS_CHANNEL[ch];
-    if (ac) channelMap.set(ac, ch);
+  if (kinds.length === 0) return;
+  for (const channel of spec.channels) {
+    const addressChannel = ADDRESS_CHANNEL[channel];
+    if (addressChannel) await insertContactDeliveries(trx, { broadcastId, channel, addressChannel, kinds, components: spec.components, now });
   }
-  const rows = await audienceFor(db, { kinds, channels: [...channelMap.keys()], components: spec.components });
-  for (const r of rows) {
-    const skipReason = r.optedOut ? 'opted out' : r.consent !== 'confirmed' ? (r.consent === 'pending' ? 'consent not confirmed' : 'no consent') : null;
-    add({ channel: channelMap.get(r.channel) as Channel, address: r.address, contactId: r.contactId, skipReason });
-  }
-
-  if (spec.channels.includes('x')) add({ channel: 'x', address: '', contactId: null, skipReason: null });
-  return out;
 }
 
-async function optedOutSet(db: Db): Promise<Set<string>> {
-  const rows = await db.selectFrom('addresses').select(['channel', 'address']).where('opted_out_at', 'is not', null).execute();
+/**
+ * One set-based INSERT … SELECT per channel: no row passes through JavaScript, so publishing to
+ * 100,000 contacts takes one statement and no memory. Parameters are CAST so Postgres knows
+ * their types in a SELECT list; SQLite accepts the same casts.
+ */
+async function insertContactDeliveries(
+  trx: Transaction<Database>,
+  q: { broadcastId: number; channel: Channel; addressChannel: AddressChannel; kinds: ContactKind[]; components: string[]; now: number },
+): Promise<void> {
+  const follows = q.components.length === 0
+    ? sql``
+    : sql`AND (s.components IS NULL OR s.components = '[]' OR ${sql.join(q.components.map((c) => sql`s.components LIKE ${`%${JSON.stringify(c).replace(/[\\%_]/g, '\\$&')}%`} ESCAPE '\\'`), sql` OR `)})`;
+  await sql`
+    INSERT INTO deliveries (broadcast_id, channel, contact_id, address, state, skip_reason, attempts, next_attempt_at, receipt_rank, updated_at, created_at)
+    SELECT CAST(${q.broadcastId} AS INTEGER), CAST(${q.channel} AS TEXT), a.contact_id, a.address,
+      CASE WHEN a.opted_out_at IS NULL AND s.consent = 'confirmed' THEN 'pending' ELSE 'skipped' END,
+      CASE WHEN a.opted_out_at IS NOT NULL THEN 'opted out'
+           WHEN s.consent = 'confirmed' THEN NULL
+           WHEN s.consent = 'pending' THEN 'consent not confirmed'
+           ELSE 'no consent' END,
+      0, CAST(${q.now} AS BIGINT), 0, CAST(${q.now} AS BIGINT), CAST(${q.now} AS BIGINT)
+    FROM addresses a
+    JOIN contacts c ON c.id = a.contact_id
+    LEFT JOIN subscriptions s ON s.address_id = a.id
+    WHERE a.channel = ${q.addressChannel} AND c.kind IN (${sql.join(q.kinds)}) ${follows}
+    ON CONFLICT (broadcast_id, channel, address) DO NOTHING`.execute(trx);
+}
+
+async function optedOutSet(trx: Transaction<Database>): Promise<Set<string>> {
+  const rows = await trx.selectFrom('addresses').select(['channel', 'address']).where('opted_out_at', 'is not', null).execute();
   return new Set(rows.map((r) => `${r.channel}\u0000${r.address}`));
 }

@@ -1,13 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Channel } from '../channels/provider';
-import type { NewDelivery } from '../delivery/delivery.repository';
-import { insertDeliveries } from '../delivery/delivery.repository';
 import { AppError } from '../errors';
 import { MissingVariablesError, renderUpdate, type RenderedUpdate } from '../render';
 import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Incident } from './incident';
 import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
-import { audienceRecipients, type Recipient } from './audience';
+import { insertAudienceDeliveries } from './audience';
 import type { PublishInput, PublishResult } from './publish';
 
 export interface PublishContext {
@@ -41,15 +39,15 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
     });
     if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
     const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: input.audiences, channels: input.channels, now: ctx.now });
-    const recipients = await audienceRecipients(trx, {
+    await insertAudienceDeliveries(trx, broadcastId, {
       audiences: input.audiences, channels: input.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
-    });
-    await insertDeliveries(trx, recipients.map((r) => toDelivery(r, broadcastId, ctx.now)));
+    }, ctx.now);
+    const deliveries = await summarize(trx, broadcastId, input.channels);
     await trx.insertInto('audit_log').values({
       at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
-      detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, recipients: recipients.length }),
+      detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, deliveries }),
     }).execute();
-    return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries: summarize(recipients, input.channels) };
+    return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
   });
 }
 
@@ -91,18 +89,13 @@ function render(
   }
 }
 
-function toDelivery(r: Recipient, broadcastId: number, now: number): NewDelivery {
-  return {
-    broadcast_id: broadcastId, channel: r.channel, contact_id: r.contactId, address: r.address,
-    state: r.skipReason ? 'skipped' : 'pending', skip_reason: r.skipReason, attempts: 0,
-    next_attempt_at: now, updated_at: now, created_at: now, receipt_rank: 0,
-  };
-}
-
-function summarize(recipients: Recipient[], channels: string[]): PublishResult['deliveries'] {
-  return channels.map((channel) => {
-    const mine = recipients.filter((r) => r.channel === channel);
-    const skipped = mine.filter((r) => r.skipReason).length;
-    return { channel, pending: mine.length - skipped, skipped };
-  });
+async function summarize(trx: Transaction<Database>, broadcastId: number, channels: string[]): Promise<PublishResult['deliveries']> {
+  const rows = await trx
+    .selectFrom('deliveries')
+    .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('broadcast_id', '=', broadcastId)
+    .groupBy(['channel', 'state'])
+    .execute();
+  const count = (channel: string, state: string) => Number(rows.find((r) => r.channel === channel && r.state === state)?.n ?? 0);
+  return channels.map((channel) => ({ channel, pending: count(channel, 'pending'), skipped: count(channel, 'skipped') }));
 }

@@ -77,3 +77,28 @@ describe('FailoverChain', () => {
     expect(only?.outcome).toMatchObject({ ok: false, error: { code: 'no_provider', recipientFault: true } });
   });
 });
+
+describe('FailoverChain with an open breaker', () => {
+  it('when the breaker opened on a permanent provider fault, then later messages fail at once with that code', async () => {
+    const a = new FakeProvider('a', 1, async () => {
+      throw new DeliveryError('401 bad key', 'a', false, { code: '401' });
+    });
+    const chain = new FailoverChain([a], { timeoutMs: 100, breaker: { threshold: 2, cooldownMs: 10_000 } });
+    await chain.send([message(1)]);
+    await chain.send([message(2)]);
+    const [third] = await chain.send([message(3)]);
+    expect(a.calls).toHaveLength(2);
+    expect(third?.outcome).toMatchObject({ ok: false, error: { code: '401', retryable: false } });
+  });
+
+  it('when the breaker opened on a transient fault, then later messages are retryable under the provider code', async () => {
+    const a = new FakeProvider('a', 1, async () => {
+      throw new DeliveryError('503', 'a', true, { code: '503' });
+    });
+    const chain = new FailoverChain([a], { timeoutMs: 100, breaker: { threshold: 1, cooldownMs: 10_000 } });
+    await chain.send([message(1)]);
+    const [second] = await chain.send([message(2)]);
+    expect(second?.outcome).toMatchObject({ ok: false, error: { code: '503', retryable: true } });
+    expect((second?.outcome as { error: DeliveryError }).error.retryAfterMs).toBeGreaterThan(9000);
+  });
+});
