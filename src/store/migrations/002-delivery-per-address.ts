@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * One delivery per address, channel and broadcast: an address shared by two contacts (a shared
@@ -9,5 +9,9 @@ export const deliveryPerAddress = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropIndex('deliveries_by_broadcast').execute();
     await db.schema.createIndex('deliveries_one_per_address').on('deliveries').columns(['broadcast_id', 'channel', 'address']).unique().execute();
+    // Receipts look deliveries up by the provider's id, which only accepted ones have; a partial
+    // index costs nothing when publishing.
+    await db.schema.dropIndex('deliveries_by_provider_message').execute();
+    await db.schema.createIndex('deliveries_by_provider_message').on('deliveries').column('provider_message_id').where(sql.ref('provider_message_id'), 'is not', null).execute();
   },
 };
