@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
+import { openSqliteDatabase } from './sqlite-driver';
 
 /**
  * The one place where SQLite and Postgres differ. Code above the store asks for capabilities,
@@ -42,11 +42,6 @@ export function openStore(options: StoreOptions): Store {
     return { db, kind: 'postgres', caps: { skipLocked: true, idType: 'serial', timeType: 'bigint' }, close: () => db.destroy() };
   }
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
-  const sqlite = new SqliteDatabase(options.file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(options.file) }) });
   return { db, kind: 'sqlite', caps: { skipLocked: false, idType: 'integer', timeType: 'integer' }, close: () => db.destroy() };
 }

@@ -42,7 +42,7 @@ export async function startTestCrier(dialect: DialectName, options: TestCrierOpt
   const scriptVersionId = await seedApprovedScript(testStore.db);
   const config = loadConfig({
     DATABASE_URL: testStore.location, PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: 'k'.repeat(32), API_TOKEN: 't'.repeat(24),
-    PROVIDER_TIMEOUT_MS: '400', LEASE_MS: '5000', ...options.env,
+    PROVIDER_TIMEOUT_MS: '2000', LEASE_MS: '5000', ...options.env,
   });
   const crier = await buildCrier(config, pino({ level: 'silent' }), {
     sandbox, idleMs: 50, policy: { baseMs: 50, maxDelayMs: 500 }, breaker: { threshold: 5, cooldownMs: 300 }, ...options.overrides,

@@ -17,7 +17,8 @@ describe.each(DIALECTS)('email failover on %s', (dialect) => {
     const rows = await t.store.db.selectFrom('deliveries').select(['address', 'state', 'provider']).where('broadcast_id', '=', broadcastId).execute();
     expect(rows).toHaveLength(20);
     for (const r of rows) expect(r).toMatchObject({ state: 'sent', provider: 'email-smtp' });
-    expect(t.sandbox.smtp.received.flatMap((m) => m.to).sort()).toEqual([...t.audience.email].sort());
+    // At-least-once: a send that outlives its timeout is retried, so compare who was reached.
+    expect([...new Set(t.sandbox.smtp.received.flatMap((m) => m.to))].sort()).toEqual([...t.audience.email].sort());
     expect(t.sandbox.sendgrid.requestCount).toBeGreaterThanOrEqual(1);
   });
 
