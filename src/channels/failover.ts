@@ -33,6 +33,13 @@ export class FailoverChain {
     return this.providers[0]?.maxBatch ?? 1;
   }
 
+  /** How long until any provider of the chain may be tried again; 0 when one may go now. */
+  waitMs(): number {
+    let soonest = Infinity;
+    for (const breaker of this.breakers.values()) soonest = Math.min(soonest, breaker.waitMs());
+    return soonest === Infinity ? 0 : soonest;
+  }
+
   breakerState(providerId: string): string {
     return this.breakers.get(providerId)?.state() ?? 'unknown';
   }

@@ -104,10 +104,19 @@ export class Lane {
   private async claim(): Promise<number> {
     const { store, chain, channel, leaseMs } = this.o;
     this.woken = false;
+    // Every provider's breaker is open: claiming now would only reschedule deliveries and spend
+    // CPU and store time the other lanes need. Wait for the breaker to allow a trial.
+    const blocked = chain.waitMs();
+    if (blocked > 0) {
+      await this.sleep(blocked);
+      return 1;
+    }
     await this.slots.acquire();
     const now = this.now();
     await releaseExpiredLeases(store.db, channel, now);
-    const limit = Math.max(1, this.slots.free + 1) * chain.maxBatch;
+    // Batched providers take one batch per claim, so a 1,000-row claim never holds the store
+    // while other lanes wait to start; single-message providers fill every free slot at once.
+    const limit = chain.maxBatch > 1 ? chain.maxBatch : this.slots.free + 1;
     const rows = await claimDue(store.db, store.caps, { channel, now, leaseMs, owner: this.owner, limit });
     if (rows.length === 0) {
       this.slots.release();
