@@ -1,8 +1,9 @@
 import http from 'node:http';
 import { createSendgridMail, SendgridEmailProvider } from '../../../src/channels/email-sendgrid.provider';
-import { DeliveryError, type OutboundMessage } from '../../../src/channels/provider';
+import type { OutboundMessage } from '../../../src/channels/provider';
 import type { FakeServer } from '../../../src/channels/sandbox/fake-server';
 import { createSendgridFake, sendgridRecipients, SENDGRID_SEND_PATH } from '../../../src/channels/sandbox/sendgrid.fake';
+import { rejection } from '../../support/provider-errors';
 
 function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
@@ -19,12 +20,6 @@ function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage
     contentKey: 'update-1',
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof DeliveryError)) throw new Error(`expected a DeliveryError, got ${String(err)}`);
-  return err;
 }
 
 describe('SendgridEmailProvider against the SendGrid fake', () => {

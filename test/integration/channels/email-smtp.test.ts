@@ -1,6 +1,7 @@
 import { createSmtpTransport, SmtpEmailProvider } from '../../../src/channels/email-smtp.provider';
-import { DeliveryError, type OutboundMessage } from '../../../src/channels/provider';
+import type { OutboundMessage } from '../../../src/channels/provider';
 import { SmtpFake } from '../../../src/channels/sandbox/smtp.fake';
+import { rejection } from '../../support/provider-errors';
 
 function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
@@ -17,12 +18,6 @@ function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage
     contentKey: 'update-1',
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof DeliveryError)) throw new Error(`expected a DeliveryError, got ${String(err)}`);
-  return err;
 }
 
 describe('SmtpEmailProvider against the SMTP fake', () => {

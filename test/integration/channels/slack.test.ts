@@ -1,9 +1,10 @@
 import http from 'node:http';
-import { DeliveryError, type OutboundMessage } from '../../../src/channels/provider';
+import type { OutboundMessage } from '../../../src/channels/provider';
 import type { FakeServer } from '../../../src/channels/sandbox/fake-server';
 import { createSlackFake, SLACK_POST_MESSAGE_PATH, slackPosts, slackWebhookPosts } from '../../../src/channels/sandbox/slack.fake';
 import { createSlackClient, SlackWebApiProvider } from '../../../src/channels/slack-webapi.provider';
 import { SlackWebhookProvider } from '../../../src/channels/slack-webhook.provider';
+import { rejection } from '../../support/provider-errors';
 
 function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
@@ -14,12 +15,6 @@ function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage
     contentKey: 'update-1',
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof DeliveryError)) throw new Error(`expected a DeliveryError, got ${String(err)}`);
-  return err;
 }
 
 const TOKEN = 'xoxb-crier-test';

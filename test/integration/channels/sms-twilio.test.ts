@@ -1,7 +1,8 @@
 import http from 'node:http';
-import { DeliveryError, type OutboundMessage } from '../../../src/channels/provider';
+import type { OutboundMessage } from '../../../src/channels/provider';
 import { createTwilioFake, type TwilioFake } from '../../../src/channels/sandbox/twilio.fake';
 import { closeTwilioClient, createTwilioClient, TwilioSmsProvider } from '../../../src/channels/sms-twilio.provider';
+import { rejection, poolDrained } from '../../support/provider-errors';
 
 const FROM = '+15005550006';
 const INVALID = '+15005550001';
@@ -17,17 +18,6 @@ function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage
     validitySeconds: 3600,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof DeliveryError)) throw new Error(`expected a DeliveryError, got ${String(err)}`);
-  return err;
-}
-
-/** Let the agent see its pooled sockets close: reusing one would give ECONNRESET, not a refusal. */
-async function poolDrained(agent: http.Agent): Promise<void> {
-  while (Object.keys(agent.freeSockets).length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 function twilioError(status: number, code: number): { status: number; body: object } {

@@ -1,7 +1,8 @@
 import http from 'node:http';
-import { DeliveryError, type OutboundMessage } from '../../../src/channels/provider';
+import type { OutboundMessage } from '../../../src/channels/provider';
 import { createXFake, type XFake } from '../../../src/channels/sandbox/x.fake';
 import { closeXClient, createXClient, XPostProvider } from '../../../src/channels/x-twitter.provider';
+import { rejection, poolDrained } from '../../support/provider-errors';
 
 const NOW = 1_750_000_000_000;
 const NOW_SECONDS = NOW / 1000;
@@ -15,17 +16,6 @@ function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage
     contentKey: 'update-1',
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof DeliveryError)) throw new Error(`expected a DeliveryError, got ${String(err)}`);
-  return err;
-}
-
-/** Let the agent see its pooled sockets close: reusing one would give ECONNRESET, not a refusal. */
-async function poolDrained(agent: http.Agent): Promise<void> {
-  while (Object.keys(agent.freeSockets).length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 function xProblem(status: number, title: string, detail: string): object {
