@@ -32,6 +32,12 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   SECRET_KEY: z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -hex 32)' }).optional(),
   API_TOKEN: z.string().min(24, { error: 'must be at least 24 characters (e.g. openssl rand -hex 24)' }).optional(),
+  API_TOKEN_ROLE: z.enum(['owner', 'comms', 'staff'], { error: 'must be owner, comms or staff' }).default('comms'),
+  TRUST_PROXY: z.string().trim().regex(/^(true|false|\d{1,2}|[\w.:/]+(,\s*[\w.:/]+)*)$/, {
+    error: 'must be true, false, a hop count, or comma-separated addresses/CIDRs (e.g. loopback, 10.0.0.0/8)',
+  }).default('false'),
+  SESSION_IDLE_MINUTES: positiveInt.max(10_080, { error: 'must be at most 10080 (a week)' }).default(480),
+  SESSION_MAX_DAYS: positiveInt.max(90, { error: 'must be at most 90' }).default(7),
   SLACK_TEAM_CHANNELS: z.string().regex(/^[A-Za-z0-9_#-]+(,[A-Za-z0-9_#-]+)*$/, { error: 'must be comma-separated Slack channel ids' }).optional(),
   SMS_VALIDITY_SECONDS: positiveInt.max(36_000, { error: 'must be at most 36000 (Twilio\'s limit)' }).default(14_400),
 

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { Accounts, type LockoutPolicy } from './auth/accounts.service';
+import { PasswordHasher } from './auth/password';
 import { buildChannels, liveChannels } from './channels/channel-set';
 import { Sandbox } from './channels/sandbox';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -16,6 +19,7 @@ import { openStore, type Store } from './store/dialect';
 import { migrateToLatest } from './store/migrate';
 import { unsubscribeUrl } from './subscriptions/unsubscribe-link';
 import { createApp } from './web/app';
+import type { RateLimits } from './web/rate-limits';
 
 /**
  * The composition root: the only reader of process.env and the only place that picks the
@@ -27,7 +31,11 @@ export interface Crier {
   dispatcher: Dispatcher;
   sandbox?: Sandbox;
   server: http.Server;
+  app: Express;
+  accounts: Accounts;
   url(): string;
+  /** The one-time link that creates the owner, while the store has no accounts. */
+  setupUrl?: string;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -38,6 +46,12 @@ export interface CrierOverrides {
   breaker?: { threshold: number; cooldownMs: number };
   idleMs?: number;
   sandbox?: Sandbox;
+  hasher?: PasswordHasher;
+  lockout?: LockoutPolicy;
+  rateLimits?: Partial<RateLimits>;
+  sleep?: (ms: number) => Promise<void>;
+  /** Where the one-time setup link is shown; standard output by default. */
+  announce?: (text: string) => void;
 }
 
 export async function buildCrier(config: Config, logger: Logger, overrides: CrierOverrides = {}): Promise<Crier> {
@@ -73,10 +87,15 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     logger,
   });
 
+  const accounts = new Accounts(store.db, {
+    hasher: overrides.hasher ?? new PasswordHasher(),
+    lockout: overrides.lockout,
+    sessions: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_DAYS * 86_400_000 },
+    envToken: config.API_TOKEN ? { secret: config.API_TOKEN, role: config.API_TOKEN_ROLE } : undefined,
+  });
   const app = createApp({
-    store, logger, secret, sandbox, brandName: config.BRAND_NAME,
-    apiToken: config.API_TOKEN,
-    publicUrl,
+    store, logger, secret, sandbox, accounts, brandName: config.BRAND_NAME,
+    publicUrl, trustProxy: trustProxySetting(config.TRUST_PROXY), rateLimits: overrides.rateLimits, sleep: overrides.sleep,
     twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? sandbox?.twilio.authToken,
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
@@ -90,8 +109,8 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   });
   const server = http.createServer(app);
 
-  return {
-    config, store, dispatcher, sandbox, server,
+  const crier: Crier = {
+    config, store, dispatcher, sandbox, server, app, accounts,
     url: publicUrl,
     async start() {
       await new Promise<void>((resolve, reject) => {
@@ -102,6 +121,12 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       listening = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
       dispatcher.start();
       logger.info({ url: listening, store: store.kind, sandboxed: channels.sandboxed }, 'crier started');
+      const setupToken = await accounts.openSetup();
+      if (setupToken) {
+        crier.setupUrl = `${publicUrl()}/setup/${setupToken}`;
+        // Printed, not logged: the link is a one-time secret meant for the person starting Crier.
+        (overrides.announce ?? ((text) => process.stdout.write(text)))(`\nCrier has no accounts yet. Open this one-time link to create the owner account:\n\n  ${crier.setupUrl}\n\n`);
+      }
     },
     async stop() {
       // Stop taking requests and let those in flight finish; then drain the lanes.
@@ -120,6 +145,14 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       }
     },
   };
+  return crier;
+}
+
+/** TRUST_PROXY as express wants it: a boolean, a hop count, or the list of trusted addresses. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** The embedded default keeps its signing secret beside its database, created on first start. */

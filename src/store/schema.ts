@@ -10,7 +10,21 @@ type Id = Generated<number>;
 type Json = string;
 type CreatedAt = ColumnType<number, number | undefined, never>;
 
-export interface UsersTable { id: Id; email: string; name: string; role: string; password_hash: string | null; created_at: CreatedAt }
+export interface UsersTable {
+  id: Id; email: string; name: string; role: string; password_hash: string | null; created_at: CreatedAt;
+  failed_logins: Generated<number>; locked_until: number | null; last_login_at: number | null; disabled_at: number | null;
+}
+/** Server-side sessions; `id` is the SHA-256 of the cookie value, never the value itself. */
+export interface SessionsTable { id: string; user_id: number; csrf_token: string; created_at: number; last_seen_at: number; expires_at: number }
+/** One-time links: first-run setup of the owner and invitations. */
+export interface AccountLinksTable {
+  id: Id; kind: 'setup' | 'invite'; token_hash: string; email: string | null; role: string; created_by: string;
+  created_at: number; expires_at: number; used_at: number | null;
+}
+export interface ApiTokensTable {
+  id: Id; name: string; role: string; token_hash: string; prefix: string; created_by: string; created_at: number;
+  last_used_at: number | null; revoked_at: number | null;
+}
 export interface TeamMembersTable {
   id: Id; key: string; name: string; role: string; email: string | null; phone: string | null;
   slack: string | null; is_backup: number; created_at: CreatedAt;
@@ -83,4 +97,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_events: DeliveryEventsTable;
   audit_log: AuditLogTable;
+  sessions: SessionsTable;
+  account_links: AccountLinksTable;
+  api_tokens: ApiTokensTable;
 }

@@ -1,11 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
+import type { Accounts } from '../auth/accounts.service';
 import type { Sandbox } from '../channels/sandbox';
 import type { Store } from '../store/dialect';
-import { requireApiToken } from './api-auth';
+import { createAccess, rules } from './access';
+import { accountRoutes } from './account.routes';
 import { apiRoutes, type ApiDeps } from './api.routes';
+import { consoleRoutes } from './console.routes';
 import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
+import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { sandboxRoutes } from './sandbox.routes';
 import { statusRoutes } from './status.routes';
@@ -15,39 +22,76 @@ import { webhookRoutes } from './webhooks.routes';
 export interface AppDeps {
   store: Store;
   logger: Logger;
-  apiToken?: string;
+  accounts: Accounts;
   secret: string;
   brandName: string;
   publicUrl(): string;
+  /** express's `trust proxy` setting, from TRUST_PROXY. */
+  trustProxy?: boolean | number | string;
+  rateLimits?: Partial<RateLimits>;
+  /** Waits out the slow-down after wrong passwords (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
   twilioAuthToken?: string;
   sendgridPublicKey?: string;
   sandbox?: Sandbox;
   channels(): Record<string, unknown>;
-  api: Omit<ApiDeps, 'db'>;
+  api: Omit<ApiDeps, 'db' | 'allow'>;
 }
 
-/** The HTTP surface. Routes stay thin; every error reaches the one error handler. */
+const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
+
+/**
+ * The HTTP surface. Routes stay thin; every error reaches the one error handler. Every route's
+ * first handler is `allow(rule)`, which says who may call it (see access.ts).
+ */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const httpsOnly = () => deps.publicUrl().startsWith('https:');
+  const access = createAccess({ accounts: deps.accounts, secret: deps.secret, get httpsOnly() { return httpsOnly(); } });
+  const { allow } = access;
+
   app.use(requestLog(deps.logger));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    next();
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
+        fontSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: httpsOnly() ? { maxAge: 31_536_000 } : false,
+    crossOriginEmbedderPolicy: false,
+  }));
+
+  const assets = express.Router();
+  assets.get('/crier.css', allow(rules.public), (_req, res) => {
+    res.type('css').setHeader('Cache-Control', 'public, max-age=3600');
+    res.send(CSS);
   });
-  app.use(healthRoutes({ store: deps.store, channels: deps.channels }));
-  // Webhooks verify signatures over the raw bytes, so they parse their own bodies. They are built
-  // on first use because the public URL (part of Twilio's signature) is known only once listening.
-  let webhooks: ReturnType<typeof webhookRoutes> | undefined;
-  app.use('/webhooks', (req, res, next) => {
-    webhooks ??= webhookRoutes({ db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl() });
-    webhooks(req, res, next);
+  app.use('/assets', assets);
+  app.use(healthRoutes({ store: deps.store, channels: deps.channels, allow }));
+  // Webhooks verify signatures over the raw bytes, so they parse their own bodies.
+  app.use('/webhooks', webhookRoutes({ db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl, allow }));
+
+  app.use('/api', express.json({ limit: '256kb' }), perMinute(limits.api, 'API'));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(access.identify);
+
+  app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, allow }));
+  app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
+  app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
+  app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
+  app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
+  if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
+  const root = express.Router();
+  root.get('/', allow(rules.public), (req, res) => {
+    res.redirect(303, req.principal ? '/console' : '/status');
   });
-  app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName }));
-  app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret }));
-  app.use('/api', express.json({ limit: '1mb' }), requireApiToken(deps.apiToken), apiRoutes({ db: deps.store.db, ...deps.api }));
-  if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox));
+  app.use(root);
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, fieldProblems } from '../errors';
+import { messagePage } from './views/account.view';
 
 /**
  * The one place errors become responses. AppError and zod errors are the client's fault and
@@ -9,14 +10,29 @@ import { AppError, fieldProblems } from '../errors';
  */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const error = toAppError(err);
+  const page = wantsPage(req);
   if (!error) {
     req.log.error({ err }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong; it has been logged.' } });
+    const message = 'Something went wrong; it has been logged.';
+    if (page) res.status(500).type('html').send(messagePage('Something went wrong', message));
+    else res.status(500).json({ error: { code: 'internal', message } });
     return;
   }
   if (error.status >= 500) req.log.warn({ code: error.code }, error.message);
-  res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+  if (page) res.status(error.status).type('html').send(messagePage(TITLES[error.code], error.message, error.details));
+  else res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
 };
+
+const TITLES: Record<AppError['code'], string> = {
+  invalid_input: 'Please check the form', not_found: 'Not found', conflict: 'Not possible right now', unauthorized: 'Please sign in',
+  forbidden: 'Not allowed', rate_limited: 'Too many requests', unavailable: 'Unavailable',
+};
+
+/** Browsers get a page; the API, webhooks and anything asking for JSON get JSON. */
+function wantsPage(req: Parameters<ErrorRequestHandler>[1]): boolean {
+  if (req.originalUrl.startsWith('/api/') || req.originalUrl.startsWith('/webhooks/')) return false;
+  return req.accepts(['json', 'html']) === 'html';
+}
 
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;

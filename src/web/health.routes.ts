@@ -1,19 +1,21 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import type { Store } from '../store/dialect';
+import { rules, type Allow } from './access';
 
 export interface HealthDeps {
   store: Store;
   channels(): Record<string, unknown>;
+  allow: Allow;
 }
 
 /** /healthz: the process answers. /readyz: the store answers too, with each channel's state. */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  router.get('/healthz', deps.allow(rules.public), (_req, res) => {
     res.json({ ok: true });
   });
-  router.get('/readyz', async (req, res) => {
+  router.get('/readyz', deps.allow(rules.public), async (req, res) => {
     try {
       await sql`select 1`.execute(deps.store.db);
       res.json({ ok: true, store: deps.store.kind, channels: deps.channels() });

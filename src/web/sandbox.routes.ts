@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Sandbox } from '../channels/sandbox';
 import { sendgridRecipients } from '../channels/sandbox/sendgrid.fake';
 import { slackPosts, slackWebhookPosts } from '../channels/sandbox/slack.fake';
+import { rules, type Allow } from './access';
 import { sandboxPage } from './views/sandbox.view';
 
 const LIMIT = 200;
@@ -23,12 +24,12 @@ export function inbox(sandbox: Sandbox) {
 
 export type Inbox = ReturnType<typeof inbox>;
 
-export function sandboxRoutes(sandbox: Sandbox): Router {
+export function sandboxRoutes(sandbox: Sandbox, allow: Allow): Router {
   const router = Router();
-  router.get('/inbox.json', (_req, res) => {
+  router.get('/inbox.json', allow(rules.need('sandbox:read')), (_req, res) => {
     res.json(inbox(sandbox));
   });
-  router.get('/', (_req, res) => {
+  router.get('/', allow(rules.need('sandbox:read')), (_req, res) => {
     res.type('html').send(sandboxPage(inbox(sandbox)));
   });
   return router;

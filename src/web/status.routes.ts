@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 import { listIncidents, listUpdates } from '../incidents/incident.repository';
 import type { RenderedUpdate } from '../render';
 import type { Database } from '../store/schema';
+import { rules, type Allow } from './access';
 import { statusPage, type StatusIncident } from './views/status.view';
 
 /** The public status page every message links to: open incidents first, then recent ones. */
-export function statusRoutes(deps: { db: Kysely<Database>; brandName: string }): Router {
+export function statusRoutes(deps: { db: Kysely<Database>; brandName: string; allow: Allow }): Router {
   const router = Router();
-  router.get('/', async (_req, res) => {
+  router.get('/', deps.allow(rules.public), async (_req, res) => {
     const incidents = await listIncidents(deps.db, { limit: 20 });
     const view: StatusIncident[] = [];
     for (const incident of incidents) {

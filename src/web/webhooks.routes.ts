@@ -5,6 +5,7 @@ import { validateTwilioSignature, verifySendgridSignature } from '../channels/we
 import { applyInboundSms, applySendgridEvents, applyTwilioStatus } from '../delivery/receipts.service';
 import { AppError } from '../errors';
 import type { Database } from '../store/schema';
+import { rules, type Allow } from './access';
 
 /**
  * Provider callbacks: Twilio status callbacks and inbound SMS, SendGrid's Event Webhook. Each
@@ -17,8 +18,9 @@ export interface WebhookDeps {
   twilioAuthToken?: string;
   /** SendGrid's verification key, base64 SPKI DER. */
   sendgridPublicKey?: string;
-  /** The URL Twilio was given, without a trailing slash; Twilio signs it with the path and query. */
-  publicUrl: string;
+  /** The URL Twilio was given; Twilio signs it with the path and query. Read per request: it is known only once listening. */
+  publicUrl: () => string;
+  allow: Allow;
   now?: () => number;
 }
 
@@ -50,9 +52,9 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
   const form = express.urlencoded({ extended: false, limit: '64kb' });
-  const twilioSigned = requireTwilioSignature(deps.twilioAuthToken, deps.publicUrl.replace(/\/+$/, ''));
+  const twilioSigned = requireTwilioSignature(deps.twilioAuthToken, () => deps.publicUrl().replace(/\/+$/, ''));
 
-  router.post('/twilio/status', form, twilioSigned, async (req, res) => {
+  router.post('/twilio/status', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), form, twilioSigned, async (req, res) => {
     const { deliveryId } = statusQuery.parse(req.query);
     const body = twilioStatus.parse(req.body);
     const outcome = await applyTwilioStatus(deps.db, {
@@ -62,14 +64,14 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/twilio/inbound', form, twilioSigned, async (req, res) => {
+  router.post('/twilio/inbound', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), form, twilioSigned, async (req, res) => {
     const body = inboundSms.parse(req.body);
     const result = await applyInboundSms(deps.db, { from: body.From, body: body.Body, now: now() });
     req.log.info(result, 'inbound sms');
     res.type('text/xml').send(result.action === 'help' ? `<Response><Message>${escapeXml(HELP_TEXT)}</Message></Response>` : '<Response/>');
   });
 
-  router.post('/sendgrid/events', express.raw({ type: '*/*', limit: '5mb' }), requireSendgridSignature(deps.sendgridPublicKey, now), async (req, res) => {
+  router.post('/sendgrid/events', deps.allow(rules.exempt('SendGrid signed event webhook (ECDSA over timestamp and body)')), express.raw({ type: '*/*', limit: '5mb' }), requireSendgridSignature(deps.sendgridPublicKey, now), async (req, res) => {
     const events = sendgridEvents.parse(parseJson(req.body as Buffer));
     const summary = await applySendgridEvents(deps.db, events, now());
     req.log.info(summary, 'sendgrid events');
@@ -78,14 +80,14 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   return router;
 }
 
-const forbidden = () => new AppError('forbidden', 'The webhook signature is missing or invalid.');
+const forbidden = () => new AppError('forbidden', 'The webhook signature is missing or invalid.', [{ field: 'signature', message: 'missing or does not match the body' }]);
 
-function requireTwilioSignature(authToken: string | undefined, publicUrl: string): RequestHandler {
+function requireTwilioSignature(authToken: string | undefined, publicUrl: () => string): RequestHandler {
   return (req, _res, next) => {
     const signature = req.get('X-Twilio-Signature');
     const params = formParams(req.body);
     if (!authToken || !signature || !params) throw forbidden();
-    if (!validateTwilioSignature(authToken, publicUrl + req.originalUrl, params, signature)) throw forbidden();
+    if (!validateTwilioSignature(authToken, publicUrl() + req.originalUrl, params, signature)) throw forbidden();
     next();
   };
 }

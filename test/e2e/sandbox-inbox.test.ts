@@ -1,5 +1,6 @@
 import { launchBrowser } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
+import { createAccount, PASSWORD, signedIn } from '../support/session';
 
 describe('sandbox inbox', () => {
   let t: TestCrier;
@@ -20,16 +21,25 @@ describe('sandbox inbox', () => {
     const { broadcastId } = await t.publish({ variables: { service: 'Checkout', summary, next_update: '15:00 UTC' } });
     expect(await t.settled(broadcastId, 15_000)).toBe(true);
 
-    const inbox = (await (await fetch(`${t.crier.url()}/sandbox/inbox.json`)).json()) as Record<string, { via: string; to: string; text: string }[]>;
+    const comms = await signedIn(t.store, t.crier.url(), 'comms');
+    expect((await fetch(`${t.crier.url()}/sandbox/inbox.json`)).status).toBe(401);
+    const inbox = (await (await comms.request('GET', '/sandbox/inbox.json', { headers: { accept: 'application/json' } })).json()) as Record<string, { via: string; to: string; text: string }[]>;
     expect(inbox.sms?.map((m) => m.to).sort()).toEqual([...t.audience.sms].sort());
     expect(inbox.email?.map((m) => m.to).sort()).toEqual([...t.audience.email].sort());
     expect(inbox.slack).toHaveLength(2);
     expect(inbox.x).toHaveLength(1);
     expect(inbox.sms?.[0]?.text).toContain(summary);
 
+    // The inbox shows recipients' addresses, so the browser must sign in first and is sent back.
+    const { email } = await createAccount(t.store, 'comms');
     const page = await browser.browser.newPage();
-    await page.goto(`${t.crier.url()}/sandbox`);
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${t.crier.url()}/sandbox`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/sandbox$/);
     expect(await page.locator('h1').textContent()).toBe('Sandbox inbox');
     const smsRows = page.locator('h2:has-text("SMS") + table tbody tr');
     expect(await smsRows.count()).toBe(2);

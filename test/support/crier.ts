@@ -9,6 +9,7 @@ import { seedApprovedScript, seedCustomers, SCRIPT_VARIABLES, type SeededAudienc
 import type { Store } from '../../src/store/dialect';
 import { openTestStore, type DialectName } from './stores';
 import { waitFor } from './process';
+import { testHasher } from './session';
 
 /**
  * A whole Crier in-process on a fresh store, with its channels on a sandbox the test controls
@@ -45,7 +46,7 @@ export async function startTestCrier(dialect: DialectName, options: TestCrierOpt
     PROVIDER_TIMEOUT_MS: '2000', LEASE_MS: '5000', ...options.env,
   });
   const crier = await buildCrier(config, pino({ level: 'silent' }), {
-    sandbox, idleMs: 50, policy: { baseMs: 50, maxDelayMs: 500 }, breaker: { threshold: 5, cooldownMs: 300 }, ...options.overrides,
+    sandbox, hasher: testHasher, announce: () => undefined, idleMs: 50, policy: { baseMs: 50, maxDelayMs: 500 }, breaker: { threshold: 5, cooldownMs: 300 }, ...options.overrides,
   });
   await crier.start();
   const store = crier.store;

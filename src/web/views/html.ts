@@ -31,15 +31,10 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
-/** The page frame: phone-first, no external assets, works without JavaScript. */
-export function page(title: string, body: SafeHtml): string {
+/** The page frame: phone-first, one stylesheet of our own, no script; works without JavaScript. */
+export function page(title: string, body: SafeHtml, head: SafeHtml = html``): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;padding:1rem;max-width:48rem;margin-inline:auto;color:#1a1a1a;line-height:1.45}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #ddd;padding:.35rem;text-align:left;vertical-align:top}
-.muted{color:#666}pre{white-space:pre-wrap;margin:0;font-family:inherit}
-</style></head><body>${body}</body></html>`.value;
+<title>${title}</title><link rel="stylesheet" href="/assets/crier.css">${head}
+</head><body>${body}</body></html>`.value;
 }

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import pino from 'pino';
 import { generateSendgridKeyPair, signTwilio } from '../../../src/channels/webhook-signatures';
 import { addAddress, getAddress } from '../../../src/contacts/address.repository';
@@ -12,6 +12,7 @@ import type { DeliveriesTable } from '../../../src/store/schema';
 import { errorHandler } from '../../../src/web/error-handler';
 import { requestLog } from '../../../src/web/request-log';
 import { webhookRoutes, type WebhookDeps } from '../../../src/web/webhooks.routes';
+import type { Rule } from '../../../src/web/access';
 import { buildContact, buildSubscription } from '../../support/factories';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/stores';
 
@@ -22,7 +23,12 @@ const SECONDS = String(Math.floor(NOW / 1000));
 const SENDGRID = generateSendgridKeyPair();
 
 /** The app as it mounts the webhooks, on real HTTP, on 127.0.0.1 port 0. */
-async function startApp(deps: WebhookDeps): Promise<{ url: string; close(): Promise<void> }> {
+async function startApp(options: Omit<WebhookDeps, 'allow' | 'publicUrl'> & { publicUrl: string }) {
+  const deps: WebhookDeps = { ...options, publicUrl: () => options.publicUrl, allow: (rule) => Object.assign<RequestHandler, { rule: Rule }>((_req, _res, next) => next(), { rule }) };
+  return serve(deps);
+}
+
+async function serve(deps: WebhookDeps): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.use(requestLog(pino({ level: 'silent' })));
   app.use('/webhooks', webhookRoutes(deps));

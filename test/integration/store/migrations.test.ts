@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../../../src/store/migrate';
 import { createComponent, listComponents } from '../../../src/components/component.repository';
@@ -7,7 +9,10 @@ import { buildComponent } from '../../support/factories';
 const TABLES = [
   'users', 'team_members', 'failure_types', 'responders', 'components', 'contacts', 'addresses', 'subscriptions',
   'scripts', 'script_versions', 'incidents', 'incident_updates', 'broadcasts', 'deliveries', 'delivery_events', 'audit_log',
+  'sessions', 'account_links', 'api_tokens',
 ];
+/** Every migration file in the tree, by name: each must be applied, once, in name order. */
+const MIGRATION_FILES = fs.readdirSync(path.join(__dirname, '../../../src/store/migrations')).map((f) => f.replace(/\.ts$/, '')).sort();
 
 describe.each(DIALECTS)('%s: migrations', (dialect) => {
   let store: TestStore;
@@ -18,7 +23,8 @@ describe.each(DIALECTS)('%s: migrations', (dialect) => {
     const tables = (await store.db.introspection.getTables()).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(TABLES));
     const applied = await sql<{ name: string }>`select name from crier_migrations order by name`.execute(store.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['001-initial', '002-delivery-per-address']);
+    expect(applied.rows.map((r) => r.name)).toEqual(MIGRATION_FILES);
+    expect(MIGRATION_FILES.slice(0, 3)).toEqual(['001-initial', '002-delivery-per-address', '003-accounts']);
   });
 
   it('[F3] when migrateToLatest runs again, then it applies nothing and the data stays', async () => {
