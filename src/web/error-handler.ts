@@ -40,7 +40,7 @@ function toAppError(err: unknown): AppError | null {
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser marks its own failures with a type and a 4xx status.
   if (typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new AppError('invalid_input', e.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : `The request body was refused: ${e.type}.`);
+    return new AppError('invalid_input', e.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : `The request body was refused: ${e.type}.`, [{ field: '(body)', message: e.type === 'entity.parse.failed' ? 'is not valid JSON' : e.type }]);
   }
   return null;
 }

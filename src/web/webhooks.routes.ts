@@ -106,7 +106,7 @@ function requireSendgridSignature(publicKey: string | undefined, now: () => numb
     const timestamp = req.get('X-Twilio-Email-Event-Webhook-Timestamp');
     if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
     if (!publicKey || !signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) throw forbidden();
-    if (Math.abs(now() - Number(timestamp) * 1000) > SENDGRID_MAX_AGE_MS) throw new AppError('forbidden', 'The webhook timestamp is more than 10 minutes off.');
+    if (Math.abs(now() - Number(timestamp) * 1000) > SENDGRID_MAX_AGE_MS) throw new AppError('forbidden', 'The webhook timestamp is more than 10 minutes off.', [{ field: 'timestamp', message: 'more than 10 minutes from now' }]);
     if (!verifySendgridSignature(publicKey, timestamp, req.body as Buffer, signature)) throw forbidden();
     next();
   };
@@ -116,7 +116,7 @@ function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new AppError('invalid_input', 'The request body is not valid JSON: SendGrid posts a JSON array of events.');
+    throw new AppError('invalid_input', 'The request body is not valid JSON: SendGrid posts a JSON array of events.', [{ field: '(body)', message: 'is not valid JSON' }]);
   }
 }
 

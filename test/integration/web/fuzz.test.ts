@@ -1,0 +1,199 @@
+import fc from 'fast-check';
+import { generateSendgridKeyPair, signTwilio } from '../../../src/channels/webhook-signatures';
+import type { Principal } from '../../../src/auth/user';
+import { unsubscribeToken } from '../../../src/subscriptions/unsubscribe-link';
+import { startTestCrier, type TestCrier } from '../../support/crier';
+import { registeredRoutes } from '../../support/routes';
+import { createAccount, PASSWORD, signedIn } from '../../support/session';
+import { SCRIPT_VARIABLES } from '../../../scripts/lib/seed';
+
+/**
+ * Every endpoint that takes a body or a query gets at least 1,000 generated inputs: well-formed,
+ * nearly well-formed and hostile. None may answer 5xx or leave an unhandled rejection, and every
+ * refusal must name the field it refuses.
+ */
+const RUNS = 1000;
+const SENDGRID = generateSendgridKeyPair();
+const OWNER: Principal = { kind: 'user', id: 0, role: 'owner', label: 'fuzz', sessionId: '', csrfToken: '' };
+
+type Body = { kind: 'form'; entries: [string, string][] } | { kind: 'json'; value: unknown } | { kind: 'raw'; text: string; type: string };
+
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', ' ', 'owner', 'comms', 'staff', 'admin', 'a@example.com', 'A@EXAMPLE.COM ', PASSWORD, '<script>alert(1)</script>', "' OR 1=1 --", '__proto__', 'constructor', '%00', '\u0000', '9'.repeat(30), '-1', '1e309', 'null', '[]', '{}'),
+  fc.string({ minLength: 250, maxLength: 1200 }),
+);
+
+/** A urlencoded form: the known fields (sometimes missing, repeated or odd) plus strangers. */
+function form(fields: string[], valid: Record<string, fc.Arbitrary<string>> = {}): fc.Arbitrary<Body> {
+  const known = fc.constantFrom(...fields, '_csrf', '__proto__', 'constructor', 'prototype');
+  const entry = fc.tuple(fc.oneof(known, fc.string({ maxLength: 12 })), text);
+  const validEntries = fc.record(Object.fromEntries(fields.map((f) => [f, valid[f] ?? text]))).map((r) => Object.entries(r));
+  return fc.tuple(fc.oneof(validEntries, fc.constant([] as [string, string][])), fc.array(entry, { maxLength: 8 }))
+    .map(([a, b]) => ({ kind: 'form' as const, entries: [...a, ...b] }));
+}
+
+const validUpdate = (scriptVersionId: number) => ({
+  incident: { title: 'Checkout failing', impact: 'major', components: [] }, status: 'investigating', scriptVersionId,
+  variables: SCRIPT_VARIABLES, audiences: ['customers'], channels: ['email'],
+});
+
+/** JSON near a valid publish request: any field replaced with anything, plus raw garbage. */
+function updateBodies(scriptVersionId: number): fc.Arbitrary<Body> {
+  const base = validUpdate(scriptVersionId);
+  const mutated = fc.record({
+    field: fc.constantFrom(...Object.keys(base), 'incident.title', 'incident.impact', 'incident.components', 'variables.service'),
+    value: fc.jsonValue({ maxDepth: 3 }),
+    drop: fc.boolean(),
+  }).map(({ field, value, drop }) => {
+    const copy = structuredClone(base) as Record<string, unknown>;
+    const [top, sub] = field.split('.') as [string, string | undefined];
+    if (sub) (copy[top] as Record<string, unknown>)[sub] = drop ? undefined : value;
+    else if (drop) delete copy[top];
+    else copy[top] = value;
+    return { kind: 'json' as const, value: copy };
+  });
+  return fc.oneof(
+    { weight: 6, arbitrary: mutated },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => ({ kind: 'json' as const, value })) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((t) => ({ kind: 'raw' as const, text: t, type: 'application/json' })) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'json' as const, value: base }) },
+  );
+}
+
+function sendgridBodies(): fc.Arbitrary<Body> {
+  const event = fc.record({
+    email: fc.oneof(fc.emailAddress(), text), timestamp: fc.oneof(fc.integer(), fc.double(), text), event: fc.oneof(fc.constantFrom('delivered', 'bounce', 'dropped', 'open'), text),
+    sg_event_id: text, delivery_id: fc.oneof(fc.integer(), text),
+  }, { requiredKeys: [] });
+  return fc.oneof(
+    fc.array(event, { maxLength: 5 }).map((value) => ({ kind: 'json' as const, value })),
+    fc.jsonValue({ maxDepth: 3 }).map((value) => ({ kind: 'json' as const, value })),
+    fc.string({ maxLength: 200 }).map((t) => ({ kind: 'raw' as const, text: t, type: 'application/json' })),
+  );
+}
+
+interface Target {
+  method: 'GET' | 'POST';
+  path: string;
+  bodies: fc.Arbitrary<Body>;
+  /** Headers for one request, given the encoded body (signatures, cookies, tokens). */
+  headers(encoded: string, body: Body): Promise<Record<string, string>> | Record<string, string>;
+}
+
+describe('generated input on every endpoint', () => {
+  let t: TestCrier;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => { unhandled.push(err); };
+  const targets: Record<string, Target> = {};
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    t = await startTestCrier('sqlite', {
+      recipients: 2,
+      env: { SENDGRID_WEBHOOK_PUBLIC_KEY: SENDGRID.publicKeyBase64 },
+      overrides: { rateLimits: { login: 1e9, publicForms: 1e9, api: 1e9 }, sleep: async () => undefined },
+    });
+    const url = t.crier.url();
+    const owner = await signedIn(t.store, url, 'owner');
+    const ownerCookie = () => ({ cookie: owner.cookieHeader, 'x-csrf-token': owner.csrf });
+    const anonymous = await signedIn(t.store, url, 'staff');
+    await anonymous.request('POST', '/logout', { form: { _csrf: anonymous.csrf } });
+    await anonymous.page('/login');
+    const { secret } = await t.crier.accounts.createToken(OWNER, { name: 'fuzz', role: 'comms' });
+    const target = await createAccount(t.store, 'staff');
+    const leaver = await createAccount(t.store, 'staff');
+    const tokenId = (await t.crier.accounts.createToken(OWNER, { name: 'target', role: 'staff' })).token.id;
+    const { token: inviteToken } = await t.crier.accounts.invite(OWNER, { email: 'fuzz-invitee@example.com', role: 'staff' });
+    const unsubscribe = unsubscribeToken(t.crier.config.SECRET_KEY as string, { channel: 'email', address: t.audience.email[0] as string });
+    const twilioToken = t.sandbox.twilio.authToken;
+    const formCsrf = (body: Body) => (body.kind === 'form' && body.entries.some(([k]) => k === '_csrf') ? {} : { 'x-csrf-token': anonymous.csrf });
+    const twilio = (path: string) => (encoded: string, body: Body) => {
+      const params = Object.fromEntries(body.kind === 'form' ? body.entries : []);
+      const unique = body.kind === 'form' && new Set(body.entries.map(([k]) => k)).size === body.entries.length;
+      return { 'x-twilio-signature': unique ? signTwilio(twilioToken, url + path, params) : 'bogus' , 'x-encoded-length': String(encoded.length) };
+    };
+
+    const add = (method: 'GET' | 'POST', path: string, bodies: fc.Arbitrary<Body>, headers: Target['headers']) => {
+      targets[`${method} ${path}`] = { method, path, bodies, headers };
+    };
+    const role = fc.constantFrom('owner', 'comms', 'staff');
+    add('POST', '/login', form(['email', 'password', 'next'], { email: fc.constantFrom(target.email, 'nobody@example.com') }), (_e, b) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) }));
+    add('POST', '/setup/:token', form(['name', 'email', 'password', 'confirm']), (_e, b) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) }));
+    add('POST', '/invite/:token', form(['name', 'password', 'confirm']), (_e, b) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) }));
+    add('POST', '/logout', form([]), async () => {
+      const login = await t.crier.accounts.login(leaver.email, PASSWORD, '127.0.0.1');
+      if (!login.ok) throw new Error('login failed');
+      return { cookie: `crier_session=${login.cookie}`, 'x-csrf-token': login.session.csrfToken };
+    });
+    add('POST', '/console/users', form(['email', 'role'], { role }), ownerCookie);
+    add('POST', '/console/users/:id/role', form(['role'], { role }), ownerCookie);
+    add('POST', '/console/users/:id/unlock', form([]), ownerCookie);
+    add('POST', '/console/users/:id/disable', form([]), ownerCookie);
+    add('POST', '/console/users/:id/enable', form([]), ownerCookie);
+    add('POST', '/console/tokens', form(['name', 'role'], { role }), ownerCookie);
+    add('POST', '/console/tokens/:id/revoke', form([]), ownerCookie);
+    add('GET', '/console/audit', form(['actor', 'action', 'subject', 'before']), ownerCookie);
+    add('GET', '/api/audit', form(['actor', 'action', 'subject', 'before']), ownerCookie);
+    add('POST', '/api/updates', updateBodies(t.scriptVersionId), () => ({ authorization: `Bearer ${secret}` }));
+    add('POST', '/unsubscribe/:token', form(['List-Unsubscribe']), () => ({}));
+    add('POST', '/webhooks/twilio/status', form(['MessageSid', 'MessageStatus', 'ErrorCode'], { MessageStatus: fc.constantFrom('queued', 'sent', 'delivered', 'undelivered', 'failed') }), twilio('/webhooks/twilio/status'));
+    add('POST', '/webhooks/twilio/inbound', form(['From', 'Body'], { Body: fc.constantFrom('STOP', 'HELP', 'START', 'hello') }), twilio('/webhooks/twilio/inbound'));
+    add('POST', '/webhooks/sendgrid/events', sendgridBodies(), (encoded) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return { 'x-twilio-email-event-webhook-timestamp': ts, 'x-twilio-email-event-webhook-signature': SENDGRID.sign(ts, encoded) };
+    });
+    const concrete: Record<string, string> = { ':token': inviteToken, ':id': String(target.id) };
+    for (const [k, v] of Object.entries(targets)) {
+      let path = v.path.replace(':id', k.includes('/tokens/') ? String(tokenId) : concrete[':id'] as string);
+      if (k.includes('/setup/')) path = path.replace(':token', 'x'.repeat(43));
+      else if (k.includes('/unsubscribe/')) path = path.replace(':token', unsubscribe);
+      else path = path.replace(':token', concrete[':token'] as string);
+      v.path = path;
+    }
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await t?.stop();
+  });
+
+  it('[A3] when the app starts, then every endpoint that takes a body has a generator here', () => {
+    const withInput = registeredRoutes(t.crier.app).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+    const covered = Object.keys(targets).map((k) => k.replace(/\/[^/]*$/, '')).length;
+    expect(covered).toBeGreaterThan(0);
+    const fuzzKeys = new Set(Object.keys(targets));
+    const missing = withInput.filter((k) => !fuzzKeys.has(k));
+    expect(missing).toEqual([]);
+  });
+
+  const keys = [
+    'POST /login', 'POST /setup/:token', 'POST /invite/:token', 'POST /logout', 'POST /console/users', 'POST /console/users/:id/role',
+    'POST /console/users/:id/unlock', 'POST /console/users/:id/disable', 'POST /console/users/:id/enable', 'POST /console/tokens',
+    'POST /console/tokens/:id/revoke', 'GET /console/audit', 'GET /api/audit', 'POST /api/updates', 'POST /unsubscribe/:token',
+    'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events',
+  ];
+
+  it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
+    const target = targets[key] as Target;
+    const statuses = new Map<number, number>();
+    await fc.assert(fc.asyncProperty(target.bodies, async (body) => {
+      const encoded = body.kind === 'form' ? new URLSearchParams(body.entries).toString() : body.kind === 'json' ? JSON.stringify(body.value) ?? 'null' : body.text;
+      const type = body.kind === 'form' ? 'application/x-www-form-urlencoded' : body.kind === 'json' ? 'application/json' : body.type;
+      const headers = { accept: key.includes('/api/') || key.includes('/webhooks/') ? 'application/json' : 'text/html', ...(await target.headers(encoded, body)) };
+      const res = target.method === 'GET'
+        ? await fetch(`${t.crier.url()}${target.path}?${encoded}`, { headers, redirect: 'manual' })
+        : await fetch(`${t.crier.url()}${target.path}`, { method: 'POST', headers: { ...headers, 'content-type': type }, body: encoded, redirect: 'manual' });
+      const answer = await res.text();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status >= 500) throw new Error(`${res.status} for ${encoded.slice(0, 300)}: ${answer.slice(0, 300)}`);
+      if (res.status >= 400) {
+        const named = /data-field="[^"]+"/.test(answer) || /"details":\[\{"field":"[^"]+"/.test(answer);
+        if (!named) throw new Error(`${res.status} names no field for ${encoded.slice(0, 300)}: ${answer.slice(0, 400)}`);
+      }
+    }), { numRuns: RUNS });
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(RUNS);
+    expect(unhandled).toEqual([]);
+  }, 120_000);
+});
