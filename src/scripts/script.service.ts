@@ -44,6 +44,7 @@ export const draftInput = z.object({
   variables: z.array(variableDeclaration).max(50).default([]),
 });
 export type DraftInput = z.input<typeof draftInput>;
+export type DraftTexts = z.output<typeof draftInput>;
 
 export const scriptInput = z.object({
   key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, { error: 'keys are lower-case letters, digits and dashes' }),

@@ -79,6 +79,6 @@ describe.each(DIALECTS)('%s: script repositories', (dialect) => {
     const v1 = await addDraftVersion(store.db, buildScriptVersion(script.id));
     const v2 = await addDraftVersion(store.db, buildScriptVersion(script.id));
     await store.db.updateTable('script_versions').set({ state: 'approved' }).where('id', '=', v1.id).execute();
-    await expect(store.db.updateTable('script_versions').set({ state: 'approved' }).where('id', '=', v2.id).execute()).rejects.toThrow();
+    await expect(store.db.updateTable('script_versions').set({ state: 'approved' }).where('id', '=', v2.id).execute()).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
   });
 });
