@@ -1,8 +1,5 @@
 import type { StarterScript } from '../starter-library';
-import type { VariableDeclaration } from '../variables';
-import { IMPACT, NEXT_UPDATE, SERVICE, STARTED_AT } from './variables';
-
-const v = (name: string, description: string, example: string, required = true): VariableDeclaration => ({ name, description, required, example });
+import { IMPACT, NEXT_UPDATE, SERVICE, STARTED_AT, v } from './variables';
 
 const FAILURE = v('failure', 'What is failing, as the monitor or the first report saw it', 'Checkout API returning errors for 30% of requests');
 const DETECTED_BY = v('detected_by', 'Who or what noticed it', 'the uptime monitor');

@@ -1,8 +1,5 @@
 import type { StarterScript } from '../starter-library';
-import { SERVICE, SUPPORT_CONTACT } from './variables';
-import type { VariableDeclaration } from '../variables';
-
-const v = (name: string, description: string, example: string, required = true): VariableDeclaration => ({ name, description, required, example });
+import { SERVICE, SUPPORT_CONTACT, v } from './variables';
 
 const INCIDENT_DATE = v('incident_date', 'The day of the incident', 'Tuesday 11 March');
 const DURATION = v('duration', 'How long customers were affected, start and end with the time zone', 'from 09:40 to 12:05 UTC');

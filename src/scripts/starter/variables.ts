@@ -4,7 +4,7 @@ import type { VariableDeclaration } from '../variables';
  * Variables the starter scripts share, so the same blank reads the same in every script. Examples
  * are realistic and short: they are what the checks render at approval.
  */
-const v = (name: string, description: string, example: string, required = true): VariableDeclaration => ({ name, description, required, example });
+export const v = (name: string, description: string, example: string, required = true): VariableDeclaration => ({ name, description, required, example });
 
 export const SERVICE = v('service', 'What is affected, in the words customers use', 'Online ordering');
 export const IMPACT = v('impact', 'What customers notice, in one or two plain sentences', 'Orders cannot be placed on the website or in the app.');
