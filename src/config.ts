@@ -40,6 +40,8 @@ const schema = z.object({
   SESSION_MAX_DAYS: positiveInt.max(90, { error: 'must be at most 90' }).default(7),
   SLACK_TEAM_CHANNELS: z.string().regex(/^[A-Za-z0-9_#-]+(,[A-Za-z0-9_#-]+)*$/, { error: 'must be comma-separated Slack channel ids' }).optional(),
   SMS_VALIDITY_SECONDS: positiveInt.max(36_000, { error: 'must be at most 36000 (Twilio\'s limit)' }).default(14_400),
+  SMS_MAX_SEGMENTS: positiveInt.max(10, { error: 'must be at most 10' }).default(2),
+  SCRIPTS_TWO_PERSON_RULE: z.stringbool({ error: 'must be true or false' }).default(false),
 
   SENDGRID_API_URL: optionalUrl,
   SENDGRID_API_KEY: nonEmpty,

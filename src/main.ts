@@ -15,6 +15,7 @@ import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
 import { createLogger } from './logger';
+import { ensureStarterLibrary } from './scripts/starter-library';
 import { openStore, type Store } from './store/dialect';
 import { migrateToLatest } from './store/migrate';
 import { unsubscribeUrl } from './subscriptions/unsubscribe-link';
@@ -59,6 +60,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     ? openStore({ kind: 'postgres', url: config.DATABASE_URL as string, onIdleError: (err) => logger.warn({ err }, 'idle database connection dropped') })
     : openStore({ kind: 'sqlite', file: config.sqliteFile });
   await migrateToLatest(store);
+  await ensureStarterLibrary(store.db);
   const secret = config.SECRET_KEY ?? loadOrCreateSecret(config);
   const needsSandbox = Object.values(liveChannels(config)).some((live) => !live);
   const ownSandbox = needsSandbox && !overrides.sandbox ? new Sandbox() : undefined;
@@ -102,7 +104,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     api: {
       publishContext: (actor) => ({
         actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),
-        teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [],
+        teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
       }),
       published: (chs) => dispatcher.wake(chs),
     },

@@ -1,7 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Channel } from '../channels/provider';
 import { AppError } from '../errors';
-import { MissingVariablesError, renderUpdate, type RenderedUpdate } from '../render';
+import { MissingVariablesError, type RenderedUpdate } from '../render';
+import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
+import { getScript } from '../scripts/script.repository';
+import type { ScriptVersion } from '../scripts/script-version';
+import { getScriptVersion } from '../scripts/script-version.repository';
+import { valuesForSend } from '../scripts/variables';
 import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Incident } from './incident';
 import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
@@ -15,6 +20,8 @@ export interface PublishContext {
   /** The business's own Slack channels; every Slack broadcast reaches them. */
   teamSlackChannels: string[];
   now: number;
+  /** SMS segments an update may cost; 2 when absent. */
+  smsMaxSegments?: number;
 }
 
 /**
@@ -24,13 +31,7 @@ export interface PublishContext {
  */
 export async function publishUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishResult> {
   return db.transaction().execute(async (trx) => {
-    const version = await trx.selectFrom('script_versions').selectAll().where('id', '=', input.scriptVersionId).executeTakeFirst();
-    if (!version) throw new AppError('invalid_input', 'No such script version.', [{ field: 'scriptVersionId', message: 'no such script version' }]);
-    if (version.state !== 'approved') {
-      throw new AppError('conflict', `Script version ${version.id} is ${version.state}; only an approved version can be broadcast.`, [
-        { field: 'scriptVersionId', message: `version is ${version.state}, not approved` },
-      ]);
-    }
+    const version = await broadcastableVersion(trx, input.scriptVersionId);
     const incident = await incidentFor(trx, input, ctx.now);
     const rendered = render(version, input, ctx);
     const update = await insertUpdate(trx, {
@@ -70,23 +71,30 @@ async function incidentFor(trx: Transaction<Database>, input: PublishInput, now:
   return createIncident(trx, { title: spec.title, failureTypeId, status: input.status, impact: spec.impact, components: spec.components, now });
 }
 
-function render(
-  version: { email_subject: string; email_body: string; sms: string; slack: string; x: string },
-  input: PublishInput,
-  ctx: PublishContext,
-): RenderedUpdate {
-  try {
-    return renderUpdate({
-      templates: { emailSubject: version.email_subject, emailBody: version.email_body, sms: version.sms, slack: version.slack, x: version.x },
-      variables: input.variables, statusLabel: STATUS_LABELS[input.status], brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
-    });
-  } catch (err) {
-    if (err instanceof MissingVariablesError) {
-      throw new AppError('invalid_input', `Fill in every variable of the script: ${err.names.join(', ')}.`,
-        err.names.map((n) => ({ field: `variables.${n}`, message: 'required by the script' })));
-    }
-    throw err;
+/** The version, if it may be broadcast: only an approved version can be (invariant 5). */
+async function broadcastableVersion(trx: Transaction<Database>, id: number): Promise<ScriptVersion> {
+  const version = await getScriptVersion(trx, id);
+  if (!version) throw new AppError('invalid_input', 'No such script version.', [{ field: 'scriptVersionId', message: 'no such script version' }]);
+  if (version.state !== 'approved') {
+    const script = await getScript(trx, version.scriptId);
+    throw new AppError('conflict', `Version ${version.version} of script "${script?.name ?? version.scriptId}" is ${version.state}; only an approved version can be broadcast.`, [
+      { field: 'scriptVersionId', message: `version is ${version.state}, not approved` },
+    ]);
   }
+  return version;
+}
+
+/** The send-time checks, with the sender's values: every channel renders, chosen channels fit their limits. */
+function render(version: ScriptVersion, input: PublishInput, ctx: PublishContext): RenderedUpdate {
+  const check = checkTexts(version, valuesForSend(version.variables, input.variables), {
+    smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels: input.channels,
+    statusLabel: STATUS_LABELS[input.status], brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
+  });
+  if (check.missing.length > 0) throw new MissingVariablesError(check.missing);
+  if (check.problems.length > 0 || !check.preview) {
+    throw new AppError('invalid_input', `This update cannot be sent: ${check.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, check.problems);
+  }
+  return check.preview;
 }
 
 async function summarize(trx: Transaction<Database>, broadcastId: number, channels: string[]): Promise<PublishResult['deliveries']> {

@@ -2,15 +2,30 @@ import { renderEmail, type RenderedEmail } from './email';
 import { renderSlack, escapeSlack, type RenderedSlack } from './slack';
 import { renderSms, type SmsEncoding } from './sms';
 import { fillTemplate, missingVariables, MissingVariablesError } from './template';
+import { normaliseWhitespace } from './text';
 import { renderXPost } from './x';
 
-/** One approved script version's text per channel, with `{{name}}` placeholders. */
+/** A likely question from a caller and the answer staff give. */
+export interface PhoneQa {
+  question: string;
+  answer: string;
+}
+
+/**
+ * One script version's text per channel, as Liquid templates. An empty text means the script
+ * does not offer that channel.
+ */
 export interface ChannelTemplates {
   emailSubject: string;
   emailBody: string;
   sms: string;
   slack: string;
   x: string;
+  /** Talking points staff read on the phone. */
+  phone: string;
+  phoneQa: PhoneQa[];
+  /** A note resellers can forward to their own customers. */
+  reseller: string;
 }
 
 export interface RenderUpdateInput {
@@ -34,49 +49,69 @@ export interface RenderedUpdate {
   sms: { text: string; segments: number; encoding: SmsEncoding };
   slack: RenderedSlack;
   x: { text: string; weightedLength: number };
+  phone: { talkingPoints: string; qa: PhoneQa[] };
+  reseller: { text: string };
 }
 
-const plain = (s: string): string => s;
+/** Every template filled with plain values, except Slack, whose values are mrkdwn-escaped. */
+export type FilledTexts = ChannelTemplates;
+
+/**
+ * Fills every template. Throws MissingVariablesError naming every missing variable across all
+ * channels at once, or TemplateError for a template that does not parse or render.
+ */
+export function fillChannels(templates: ChannelTemplates, variables: Record<string, string>): FilledTexts {
+  const all = [
+    templates.emailSubject, templates.emailBody, templates.sms, templates.slack, templates.x, templates.phone,
+    ...templates.phoneQa.flatMap((qa) => [qa.question, qa.answer]), templates.reseller,
+  ];
+  const missing = missingVariables(all, variables);
+  if (missing.length > 0) throw new MissingVariablesError(missing);
+  const fill = (template: string): string => fillTemplate(template, variables);
+  return {
+    emailSubject: fill(templates.emailSubject),
+    emailBody: fill(templates.emailBody),
+    sms: fill(templates.sms),
+    slack: fillTemplate(templates.slack, variables, escapeSlack),
+    x: fill(templates.x),
+    phone: fill(templates.phone),
+    phoneQa: templates.phoneQa.map((qa) => ({ question: fill(qa.question), answer: fill(qa.answer) })),
+    reseller: fill(templates.reseller),
+  };
+}
 
 /**
  * Fills every channel's template and renders it. Values are escaped for where they land: mrkdwn
  * for Slack, HTML inside renderEmail (email templates are plain text), nothing for SMS and X.
- * Throws MissingVariablesError naming every missing variable across all channels at once.
  */
 export function renderUpdate(input: RenderUpdateInput): RenderedUpdate {
-  const { templates, variables, statusLabel, statusPageUrl } = input;
-  const missing = missingVariables(Object.values(templates), variables);
-  if (missing.length > 0) throw new MissingVariablesError(missing);
-
-  const subject = fillTemplate(templates.emailSubject, variables, plain);
-  const bodyText = fillTemplate(templates.emailBody, variables, plain);
+  const { statusLabel, statusPageUrl } = input;
+  const filled = fillChannels(input.templates, input.variables);
   const email = renderEmail({
-    subject,
-    bodyText,
+    subject: filled.emailSubject,
+    bodyText: filled.emailBody,
     statusLabel,
     brandName: input.brandName,
     statusPageUrl,
   });
-  const sms = renderSms(fillTemplate(templates.sms, variables, plain), { maxSegments: input.smsMaxSegments });
+  const sms = renderSms(filled.sms, { maxSegments: input.smsMaxSegments });
   // The email subject is the update's headline; a Slack header is plain_text, so it stays unescaped.
-  const slack = renderSlack({
-    title: subject,
-    body: fillTemplate(templates.slack, variables, escapeSlack),
-    statusLabel,
-    link: statusPageUrl,
-  });
-  const x = renderXPost(fillTemplate(templates.x, variables, plain), { link: statusPageUrl });
+  const slack = renderSlack({ title: email.subject, body: filled.slack, statusLabel, link: statusPageUrl });
+  const x = renderXPost(filled.x, { link: statusPageUrl });
   return {
-    page: { title: subject, body: bodyText },
+    page: { title: email.subject, body: filled.emailBody },
     email,
     sms: { text: sms.text, segments: sms.segments, encoding: sms.encoding },
     slack,
     x: { text: x.text, weightedLength: x.weightedLength },
+    phone: { talkingPoints: normaliseWhitespace(filled.phone), qa: filled.phoneQa.map(({ question, answer }) => ({ question: question.trim(), answer: answer.trim() })) },
+    reseller: { text: filled.reseller.trim() },
   };
 }
 
-export { MissingVariablesError, fillTemplate, templateVariables } from './template';
+export { MissingVariablesError, TemplateError, fillTemplate, missingVariables, templateProblem, templateVariables } from './template';
 export { UNSUBSCRIBE_TOKEN, escapeHtml, unsubscribeHeaders } from './email';
 export { escapeSlack } from './slack';
 export { smsSegments } from './sms';
-export { xWeightedLength } from './x';
+export { normaliseWhitespace } from './text';
+export { X_MAX_WEIGHTED_LENGTH, xPostLength, xWeightedLength } from './x';

@@ -26,6 +26,12 @@ export interface RenderedXPost {
   truncated: boolean;
 }
 
+/** The weighted length of the post for `text` plus the link, before any cut. */
+export function xPostLength(text: string, { link }: XPostOptions = {}): number {
+  const normalised = normaliseWhitespace(text).normalize('NFC');
+  return xWeightedLength(link ? `${normalised}${LINK_SEPARATOR}${link}` : normalised);
+}
+
 /** The post for `text` plus the link, with the text cut at a word and closed with '…' if needed. */
 export function renderXPost(text: string, { link }: XPostOptions = {}): RenderedXPost {
   // Normalised here too, so the post sent is the one that was measured.

@@ -1,7 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors';
 import type { Database } from '../store/schema';
-import { assertCanApprove, toScriptVersion, type NewScriptVersion, type ScriptVersion } from './script-version';
+import {
+  assertCanApprove, textColumns, toScriptVersion, type ApprovalRules, type NewScriptVersion, type ScriptVersion,
+} from './script-version';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,16 +22,26 @@ export async function addDraftVersion(db: Db, input: NewScriptVersion): Promise<
       script_id: input.scriptId,
       version: Number(latest ?? 0) + 1,
       state: 'draft',
-      email_subject: input.emailSubject,
-      email_body: input.emailBody,
-      sms: input.sms,
-      slack: input.slack,
-      x: input.x,
+      ...textColumns(input),
       author: input.author,
       created_at: Date.now(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  return toScriptVersion(row);
+}
+
+/** Rewrites a draft's wording; whoever saves becomes its author. Only a draft can change. */
+export async function updateDraft(db: Db, id: number, input: Omit<NewScriptVersion, 'scriptId'>): Promise<ScriptVersion> {
+  const current = await mustGet(db, id);
+  const row = await db
+    .updateTable('script_versions')
+    .set({ ...textColumns(input), author: input.author })
+    .where('id', '=', id)
+    .where('state', '=', 'draft')
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new AppError('conflict', `Script version ${current.version} is ${current.state}; only a draft can be edited.`);
   return toScriptVersion(row);
 }
 
@@ -44,9 +56,20 @@ export async function listScriptVersions(db: Db, scriptId: number): Promise<Scri
   return rows.map(toScriptVersion);
 }
 
-/** Approves a draft. Throws not_found, forbidden (own draft) or conflict (not a draft any more). */
-export async function approveVersion(db: Db, id: number, approver: string, at: number): Promise<ScriptVersion> {
-  assertCanApprove(await mustGet(db, id), approver);
+/**
+ * Approves a draft and retires the version it supersedes, so the script always has at most one
+ * version in force. Throws not_found, forbidden (own draft under the two-person rule) or conflict
+ * (not a draft any more). Pass the transaction: the two writes belong together.
+ */
+export async function approveVersion(db: Db, id: number, approver: string, at: number, rules: ApprovalRules): Promise<ScriptVersion> {
+  const version = await mustGet(db, id);
+  assertCanApprove(version, approver, rules);
+  await db
+    .updateTable('script_versions')
+    .set({ state: 'retired', retired_at: at })
+    .where('script_id', '=', version.scriptId)
+    .where('state', '=', 'approved')
+    .execute();
   // The state guard makes two racing approvals (or an approval racing a retire) settle once.
   const row = await db
     .updateTable('script_versions')
@@ -60,19 +83,36 @@ export async function approveVersion(db: Db, id: number, approver: string, at: n
 }
 
 /** Takes a version out of use for good; retiring a retired version changes nothing. */
-export async function retireVersion(db: Db, id: number): Promise<ScriptVersion> {
-  await mustGet(db, id);
-  const row = await db.updateTable('script_versions').set({ state: 'retired' }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export async function retireVersion(db: Db, id: number, at: number = Date.now()): Promise<ScriptVersion> {
+  const version = await mustGet(db, id);
+  if (version.state === 'retired') return version;
+  const row = await db
+    .updateTable('script_versions')
+    .set({ state: 'retired', retired_at: at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toScriptVersion(row);
 }
 
-/** The newest approved version of a script, which is what a broadcast uses by default. */
+/** The version in force: the script's approved version, which is what a broadcast uses. */
 export async function getApprovedVersion(db: Db, scriptId: number): Promise<ScriptVersion | undefined> {
   const row = await db
     .selectFrom('script_versions')
     .selectAll()
     .where('script_id', '=', scriptId)
     .where('state', '=', 'approved')
+    .executeTakeFirst();
+  return row && toScriptVersion(row);
+}
+
+/** The script's open draft, if someone is editing one. */
+export async function getDraftVersion(db: Db, scriptId: number): Promise<ScriptVersion | undefined> {
+  const row = await db
+    .selectFrom('script_versions')
+    .selectAll()
+    .where('script_id', '=', scriptId)
+    .where('state', '=', 'draft')
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -7,7 +7,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function createScript(db: Db, input: NewScript): Promise<Script> {
   const row = await db
     .insertInto('scripts')
-    .values({ key: input.key, name: input.name, failure_type_id: input.failureTypeId ?? null, created_at: Date.now() })
+    .values({
+      key: input.key, name: input.name, description: input.description ?? '', situation: input.situation ?? 'other',
+      failure_type_id: input.failureTypeId ?? null, created_at: Date.now(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toScript(row);

@@ -3,11 +3,16 @@ import type { Store } from './dialect';
 import { initial } from './migrations/001-initial';
 import { deliveryPerAddress } from './migrations/002-delivery-per-address';
 import { accounts } from './migrations/003-accounts';
+import { scriptLibrary } from './migrations/004-script-library';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
-  return { '001-initial': initial(store.caps), '002-delivery-per-address': deliveryPerAddress,
-    '003-accounts': accounts(store.caps) };
+  return {
+    '001-initial': initial(store.caps),
+    '002-delivery-per-address': deliveryPerAddress,
+    '003-accounts': accounts(store.caps),
+    '004-script-library': scriptLibrary(store.caps),
+  };
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

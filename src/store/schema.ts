@@ -46,11 +46,19 @@ export interface SubscriptionsTable {
   consent: 'pending' | 'confirmed' | 'unsubscribed'; consent_source: string; consent_at: number;
   confirm_token: string | null; manage_token: string; created_at: CreatedAt;
 }
-export interface ScriptsTable { id: Id; key: string; name: string; failure_type_id: number | null; created_at: CreatedAt }
+export interface ScriptsTable {
+  id: Id; key: string; name: string; failure_type_id: number | null;
+  description: ColumnType<string, string | undefined, string>; situation: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+/** An empty channel text means the script does not offer that channel. */
 export interface ScriptVersionsTable {
   id: Id; script_id: number; version: number; state: 'draft' | 'approved' | 'retired';
   email_subject: string; email_body: string; sms: string; slack: string; x: string;
-  author: string; approver: string | null; approved_at: number | null; created_at: CreatedAt;
+  phone: ColumnType<string, string | undefined, string>; phone_qa: ColumnType<Json, Json | undefined, Json>;
+  reseller: ColumnType<string, string | undefined, string>; variables: ColumnType<Json, Json | undefined, Json>;
+  author: string; approver: string | null; approved_at: number | null; retired_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
 }
 export interface IncidentsTable {
   id: Id; title: string; failure_type_id: number | null; status: string; impact: string;

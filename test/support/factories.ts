@@ -7,6 +7,7 @@ import type { NewFailureType } from '../../src/roster/failure-type';
 import type { NewTeamMember } from '../../src/roster/team-member';
 import type { NewScript } from '../../src/scripts/script';
 import type { NewScriptVersion } from '../../src/scripts/script-version';
+import type { DraftTexts } from '../../src/scripts/script.service';
 
 /**
  * Input objects for the repositories, valid by default and unique per call (keys carry a
@@ -66,6 +67,26 @@ export function buildScriptVersion(scriptId: number, overrides: Partial<NewScrip
     slack: ':rotating_light: {{component}} is down. Next update {{next_update}}.',
     x: '{{component}} is down; we are working on it. Updates: {{status_url}}',
     author: 'author@example.com',
+    ...overrides,
+  };
+}
+
+/** A draft that passes every check with its example values; tests override only what they are about. */
+export function buildDraft(overrides: Partial<DraftTexts> = {}): DraftTexts {
+  return {
+    variables: [
+      { name: 'service', description: 'What is affected', required: true, example: 'Online ordering' },
+      { name: 'next_update', description: 'When the next update comes', required: true, example: '10:30 UTC' },
+      { name: 'workaround', description: 'What customers can do meanwhile', required: false, example: 'Order by phone.' },
+    ],
+    emailSubject: 'Investigating: {{ service }}',
+    emailBody: 'We are looking into a problem with {{ service }}.{% if workaround != "" %}\n\nMeanwhile: {{ workaround }}{% endif %}\n\nNext update by {{ next_update }}.',
+    sms: '{{ service }} problem; we are on it. Next update by {{ next_update }}.',
+    slack: '*{{ service }}*: investigating. Next update by {{ next_update }}.',
+    x: 'We are investigating a problem with {{ service }}. Next update by {{ next_update }}.',
+    phone: 'Confirm the problem with {{ service }}. Next update by {{ next_update }}.',
+    phoneQa: [{ question: 'When will it be fixed?', answer: 'We will say by {{ next_update }}.' }],
+    reseller: 'Forward to your customers: {{ service }} has a problem; next update by {{ next_update }}.',
     ...overrides,
   };
 }

@@ -32,6 +32,16 @@ describe('loadConfig', () => {
     expect(problems({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/);
   });
 
+  it('when the script settings are unset, then the SMS limit is 2 segments and the two-person rule is off', () => {
+    expect(loadConfig({})).toMatchObject({ SMS_MAX_SEGMENTS: 2, SCRIPTS_TWO_PERSON_RULE: false });
+    expect(loadConfig({ SMS_MAX_SEGMENTS: '3', SCRIPTS_TWO_PERSON_RULE: 'true' })).toMatchObject({ SMS_MAX_SEGMENTS: 3, SCRIPTS_TWO_PERSON_RULE: true });
+  });
+
+  it('when the script settings are malformed, then each is named', () => {
+    const found = problems({ SMS_MAX_SEGMENTS: '0', SCRIPTS_TWO_PERSON_RULE: 'maybe' });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['SCRIPTS_TWO_PERSON_RULE', 'SMS_MAX_SEGMENTS']);
+  });
+
   it('when several variables are bad, then every one is reported', () => {
     const found = problems({ PORT: '-1', TWILIO_ACCOUNT_SID: 'nope', EMAIL_FROM: 'not-an-email' });
     expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['EMAIL_FROM', 'PORT', 'TWILIO_ACCOUNT_SID']);

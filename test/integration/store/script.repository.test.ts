@@ -7,6 +7,7 @@ import { buildFailureType, buildScript, buildScriptVersion } from '../../support
 import { DIALECTS, openTestStore, type TestStore } from '../../support/stores';
 
 const APPROVED_AT = Date.UTC(2025, 2, 3, 9);
+const RULES = { twoPersonRule: false };
 
 describe.each(DIALECTS)('%s: script repositories', (dialect) => {
   let store: TestStore;
@@ -37,38 +38,47 @@ describe.each(DIALECTS)('%s: script repositories', (dialect) => {
     const script = await createScript(store.db, buildScript());
     const draft = await addDraftVersion(store.db, buildScriptVersion(script.id, { author: 'writer@example.com' }));
     await expect(requireApproved(store.db, draft.id)).rejects.toMatchObject({ code: 'conflict' });
-    const approved = await approveVersion(store.db, draft.id, 'owner@example.com', APPROVED_AT);
+    const approved = await approveVersion(store.db, draft.id, 'owner@example.com', APPROVED_AT, RULES);
     expect(approved).toEqual({ ...draft, state: 'approved', approver: 'owner@example.com', approvedAt: APPROVED_AT });
     await expect(requireApproved(store.db, draft.id)).resolves.toEqual(approved);
   });
 
-  it('[F3] when the author approves their own draft, then it is forbidden and stays a draft', async () => {
+  it('[F3] when the two-person rule is on and the author approves their own draft, then it is forbidden and stays a draft', async () => {
     const script = await createScript(store.db, buildScript());
     const draft = await addDraftVersion(store.db, buildScriptVersion(script.id, { author: 'writer@example.com' }));
-    await expect(approveVersion(store.db, draft.id, ' Writer@Example.com', APPROVED_AT)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(approveVersion(store.db, draft.id, ' Writer@Example.com', APPROVED_AT, { twoPersonRule: true })).rejects.toMatchObject({ code: 'forbidden' });
     expect(await getScriptVersion(store.db, draft.id)).toMatchObject({ state: 'draft', approver: null });
   });
 
   it('[F3] when a version is approved twice or retired, then approval is a conflict and retired is not broadcastable', async () => {
     const script = await createScript(store.db, buildScript());
     const draft = await addDraftVersion(store.db, buildScriptVersion(script.id));
-    await approveVersion(store.db, draft.id, 'owner@example.com', APPROVED_AT);
-    await expect(approveVersion(store.db, draft.id, 'other@example.com', APPROVED_AT)).rejects.toMatchObject({ code: 'conflict' });
+    await approveVersion(store.db, draft.id, 'owner@example.com', APPROVED_AT, RULES);
+    await expect(approveVersion(store.db, draft.id, 'other@example.com', APPROVED_AT, RULES)).rejects.toMatchObject({ code: 'conflict' });
     expect(await retireVersion(store.db, draft.id)).toMatchObject({ state: 'retired' });
     await expect(requireApproved(store.db, draft.id)).rejects.toMatchObject({ code: 'conflict' });
     await expect(requireApproved(store.db, 999_999)).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('[F3] when several versions are approved, then the approved version is the newest approved one', async () => {
+  it('[F3] when a newer version is approved, then it supersedes the one in force, which is retired', async () => {
     const script = await createScript(store.db, buildScript());
     expect(await getApprovedVersion(store.db, script.id)).toBeUndefined();
     const v1 = await addDraftVersion(store.db, buildScriptVersion(script.id));
     const v2 = await addDraftVersion(store.db, buildScriptVersion(script.id));
     await addDraftVersion(store.db, buildScriptVersion(script.id));
-    await approveVersion(store.db, v1.id, 'owner@example.com', APPROVED_AT);
-    await approveVersion(store.db, v2.id, 'owner@example.com', APPROVED_AT + 1);
+    await approveVersion(store.db, v1.id, 'owner@example.com', APPROVED_AT, RULES);
+    await approveVersion(store.db, v2.id, 'owner@example.com', APPROVED_AT + 1, RULES);
     expect(await getApprovedVersion(store.db, script.id)).toMatchObject({ id: v2.id, version: 2 });
-    await retireVersion(store.db, v2.id);
-    expect(await getApprovedVersion(store.db, script.id)).toMatchObject({ id: v1.id, version: 1 });
+    expect(await getScriptVersion(store.db, v1.id)).toMatchObject({ state: 'retired', retiredAt: APPROVED_AT + 1 });
+    await retireVersion(store.db, v2.id, APPROVED_AT + 2);
+    expect(await getApprovedVersion(store.db, script.id)).toBeUndefined();
+  });
+
+  it('when two versions of one script are written as approved, then the store refuses the second', async () => {
+    const script = await createScript(store.db, buildScript());
+    const v1 = await addDraftVersion(store.db, buildScriptVersion(script.id));
+    const v2 = await addDraftVersion(store.db, buildScriptVersion(script.id));
+    await store.db.updateTable('script_versions').set({ state: 'approved' }).where('id', '=', v1.id).execute();
+    await expect(store.db.updateTable('script_versions').set({ state: 'approved' }).where('id', '=', v2.id).execute()).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
   });
 });

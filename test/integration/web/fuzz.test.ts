@@ -50,8 +50,7 @@ function updateBodies(scriptVersionId: number): fc.Arbitrary<Body> {
     const copy = structuredClone(base) as Record<string, unknown>;
     const [top, sub] = field.split('.') as [string, string | undefined];
     if (sub) (copy[top] as Record<string, unknown>)[sub] = drop ? undefined : value;
-    else if (drop) delete copy[top];
-    else copy[top] = value;
+    else copy[top] = drop ? undefined : value;
     return { kind: 'json' as const, value: copy };
   });
   return fc.oneof(
@@ -108,7 +107,7 @@ describe('generated input on every endpoint', () => {
     const { token: inviteToken } = await t.crier.accounts.invite(OWNER, { email: 'fuzz-invitee@example.com', role: 'staff' });
     const unsubscribe = unsubscribeToken(t.crier.config.SECRET_KEY as string, { channel: 'email', address: t.audience.email[0] as string });
     const twilioToken = t.sandbox.twilio.authToken;
-    const formCsrf = (body: Body) => (body.kind === 'form' && body.entries.some(([k]) => k === '_csrf') ? {} : { 'x-csrf-token': anonymous.csrf });
+    const formCsrf = (body: Body): Record<string, string> => (body.kind === 'form' && body.entries.some(([k]) => k === '_csrf') ? {} : { 'x-csrf-token': anonymous.csrf });
     const twilio = (path: string) => (encoded: string, body: Body) => {
       const params = Object.fromEntries(body.kind === 'form' ? body.entries : []);
       const unique = body.kind === 'form' && new Set(body.entries.map(([k]) => k)).size === body.entries.length;

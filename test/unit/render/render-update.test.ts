@@ -24,10 +24,10 @@ describe('renderUpdate', () => {
 
   it('[D5] when variables are missing in several channels, then one error names them all', () => {
     const input = buildRenderInput({
-      templates: { emailSubject: '{{a}}', emailBody: '{{b}}', sms: '{{title}}', slack: '{{c}} {{a}}', x: '{{d}}' },
+      templates: { emailSubject: '{{a}}', emailBody: '{{b}}', sms: '{{title}}', slack: '{{c}} {{a}}', x: '{{d}}', phone: '{{e}}', phoneQa: [{ question: '{{f}}', answer: '{{a}}' }], reseller: '{{g}}' },
     });
     expect(() => renderUpdate(input)).toThrow(MissingVariablesError);
-    expect(() => renderUpdate(input)).toThrow('Missing template variables: a, b, c, d');
+    expect(() => renderUpdate(input)).toThrow('Fill in every variable of the script: a, b, c, d, e, f, g.');
   });
 
   it('[D5] when a variable holds markup, then each channel escapes it its own way', () => {
