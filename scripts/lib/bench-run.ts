@@ -67,7 +67,7 @@ export async function runBroadcast(o: RunOptions): Promise<RunResult> {
     HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: 'b'.repeat(32), DATABASE_URL: o.store.databaseUrl,
     ...liveProviderEnv(o.fakes), ...o.env,
   });
-  const crier = await buildCrier(config, pino({ level: 'silent' }));
+  const crier = await buildCrier(config, pino({ level: 'silent' }), { announce: () => undefined });
   let stopped = false;
   try {
     await crier.start();
