@@ -1,6 +1,6 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { ComponentsTable, Database } from '../store/schema';
-import { toComponent, type Component, type ComponentPatch, type NewComponent } from './component';
+import { toComponent, type Component, type ComponentPatch, type NewComponent, type ComponentStatus } from './component';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -24,7 +24,7 @@ export async function getComponentByKey(db: Db, key: string): Promise<Component 
 }
 
 export async function listComponents(db: Db): Promise<Component[]> {
-  const rows = await db.selectFrom('components').selectAll().orderBy('id').execute();
+  const rows = await db.selectFrom('components').selectAll().orderBy('position').orderBy('id').execute();
   return rows.map(toComponent);
 }
 
@@ -35,6 +35,12 @@ export async function updateComponent(db: Db, id: number, patch: ComponentPatch)
   if (Object.keys(set).length === 0) return getComponent(db, id);
   const row = await db.updateTable('components').set(set).where('id', '=', id).returningAll().executeTakeFirst();
   return row && toComponent(row);
+}
+
+/** Sets the state of the components with these keys; unknown keys are ignored. */
+export async function setComponentStatus(db: Db, keys: readonly string[], status: ComponentStatus, now: number): Promise<void> {
+  if (keys.length === 0) return;
+  await db.updateTable('components').set({ status, status_changed_at: now }).where('key', 'in', [...keys]).where('status', '!=', status).execute();
 }
 
 /**

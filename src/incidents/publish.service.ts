@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Channel } from '../channels/provider';
+import type { ComponentStatus } from '../components/component';
+import { setComponentStatus } from '../components/component.repository';
 import { AppError } from '../errors';
 import { MissingVariablesError, type RenderedUpdate } from '../render';
 import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
@@ -8,7 +10,7 @@ import type { ScriptVersion } from '../scripts/script-version';
 import { getScriptVersion } from '../scripts/script-version.repository';
 import { valuesForSend } from '../scripts/variables';
 import type { Database } from '../store/schema';
-import { STATUS_LABELS, type Incident } from './incident';
+import { STATUS_LABELS, type Impact, type Incident } from './incident';
 import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
 import { insertAudienceDeliveries } from './audience';
 import type { PublishInput, PublishResult } from './publish';
@@ -39,6 +41,7 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
       rendered, createdBy: ctx.actor, now: ctx.now,
     });
     if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
+    await updateComponents(trx, incident, input, ctx.now);
     const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: input.audiences, channels: input.channels, now: ctx.now });
     await insertAudienceDeliveries(trx, broadcastId, {
       audiences: input.audiences, channels: input.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
@@ -50,6 +53,36 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
     }).execute();
     return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
   });
+}
+
+const IMPACT_STATUS: Record<Impact, ComponentStatus> = {
+  none: 'operational', minor: 'degraded_performance', major: 'partial_outage', critical: 'major_outage',
+};
+
+/**
+ * Moves the incident's components on the status page: as the update says, else from the impact
+ * when the incident opens; back to operational when it resolves, unless another open incident
+ * still affects them.
+ */
+async function updateComponents(trx: Transaction<Database>, incident: Incident, input: PublishInput, now: number): Promise<void> {
+  if (incident.components.length === 0) return;
+  if (input.status === 'resolved') {
+    const others = await trx.selectFrom('incidents').select('components').where('resolved_at', 'is', null).where('id', '!=', incident.id).execute();
+    const stillAffected = new Set(others.flatMap((o) => parseList(o.components)));
+    await setComponentStatus(trx, incident.components.filter((k) => !stillAffected.has(k)), input.componentStatus ?? 'operational', now);
+    return;
+  }
+  const status = input.componentStatus ?? (input.incidentId === undefined ? IMPACT_STATUS[incident.impact] : undefined);
+  if (status) await setComponentStatus(trx, incident.components, status, now);
+}
+
+function parseList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 async function incidentFor(trx: Transaction<Database>, input: PublishInput, now: number): Promise<Incident> {

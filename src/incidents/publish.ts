@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '../channels/provider';
+import { COMPONENT_STATUSES } from '../components/component';
 import { IMPACTS, INCIDENT_STATUSES } from './incident';
 
 /** A status update as the owner sends it: parsed at the edge, the same for form, API and CLI. */
@@ -20,6 +21,8 @@ export const publishInput = z
       })
       .optional(),
     status: z.enum(INCIDENT_STATUSES),
+    /** The state the incident's components show on the status page; by default from the impact, and operational once resolved. */
+    componentStatus: z.enum(COMPONENT_STATUSES).optional(),
     scriptVersionId: z.number().int().positive(),
     variables: z.record(variableName, z.string().max(2000)).default({}),
     audiences: z.array(z.enum(AUDIENCES)).min(1, { error: 'choose at least one audience' }),

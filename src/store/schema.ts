@@ -31,7 +31,10 @@ export interface TeamMembersTable {
 }
 export interface FailureTypesTable { id: Id; key: string; name: string; description: string; created_at: CreatedAt }
 export interface RespondersTable { id: Id; failure_type_id: number; team_member_id: number; rank: number }
-export interface ComponentsTable { id: Id; key: string; name: string; description: string; created_at: CreatedAt }
+export interface ComponentsTable {
+  id: Id; key: string; name: string; description: string; created_at: CreatedAt;
+  status: Generated<string>; status_changed_at: number | null; position: Generated<number>;
+}
 export interface ContactsTable {
   id: Id; key: string; kind: 'customer' | 'reseller'; name: string; organization: string | null;
   tags: Json; created_at: CreatedAt;

@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(access.identify);
 
-  app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, allow }));
+  app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
   app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));

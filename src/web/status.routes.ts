@@ -1,31 +1,35 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
-import { listIncidents, listUpdates } from '../incidents/incident.repository';
-import type { RenderedUpdate } from '../render';
+import { atomFeed, statusJson } from '../status/feeds';
+import { loadSnapshot } from '../status/snapshot';
 import type { Database } from '../store/schema';
 import { rules, type Allow } from './access';
-import { statusPage, type StatusIncident } from './views/status.view';
+import { statusPage } from './views/status.view';
 
-/** The public status page every message links to: open incidents first, then recent ones. */
-export function statusRoutes(deps: { db: Kysely<Database>; brandName: string; allow: Allow }): Router {
+/**
+ * The public status page every message links to, its Atom feed and its JSON. Short shared
+ * caching: during an incident many people reload at once, and fifteen seconds old is fresh
+ * enough. Express adds an ETag, so a reload that changed nothing costs a 304.
+ */
+export function statusRoutes(deps: { db: Kysely<Database>; brandName: string; publicUrl(): string; allow: Allow }): Router {
   const router = Router();
+  const snapshot = () => loadSnapshot(deps.db, { brand: deps.brandName, url: `${deps.publicUrl()}/status`, now: Date.now() });
+  const cache = (res: Response) => res.setHeader('Cache-Control', 'public, max-age=15, stale-while-revalidate=60');
+
   router.get('/', deps.allow(rules.public), async (_req, res) => {
-    const incidents = await listIncidents(deps.db, { limit: 20 });
-    const view: StatusIncident[] = [];
-    for (const incident of incidents) {
-      const updates = await listUpdates(deps.db, incident.id);
-      view.push({
-        title: incident.title,
-        status: incident.status,
-        open: incident.resolvedAt === null,
-        updates: updates.reverse().map((u) => {
-          const page = (u.rendered as Partial<RenderedUpdate>).page;
-          return { status: u.status, at: new Date(u.createdAt).toISOString(), title: page?.title ?? '', body: page?.body ?? '' };
-        }),
-      });
-    }
-    res.setHeader('Cache-Control', 'public, max-age=15');
-    res.type('html').send(statusPage(deps.brandName, view));
+    const s = await snapshot();
+    cache(res);
+    res.type('html').send(statusPage(s, '/status/', '/assets/crier.css'));
+  });
+  router.get('/feed.atom', deps.allow(rules.public), async (_req, res) => {
+    const s = await snapshot();
+    cache(res);
+    res.type('application/atom+xml').send(atomFeed(s));
+  });
+  router.get('/status.json', deps.allow(rules.public), async (_req, res) => {
+    const s = await snapshot();
+    cache(res);
+    res.json(statusJson(s));
   });
   return router;
 }

@@ -32,9 +32,9 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
 }
 
 /** The page frame: phone-first, one stylesheet of our own, no script; works without JavaScript. */
-export function page(title: string, body: SafeHtml, head: SafeHtml = html``): string {
+export function page(title: string, body: SafeHtml, head: SafeHtml = html``, stylesheet = '/assets/crier.css'): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title><link rel="stylesheet" href="/assets/crier.css">${head}
+<title>${title}</title><link rel="stylesheet" href="${stylesheet}">${head}
 </head><body>${body}</body></html>`.value;
 }

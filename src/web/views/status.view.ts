@@ -1,23 +1,38 @@
-import { STATUS_LABELS, type IncidentStatus } from '../../incidents/incident';
+import { COMPONENT_STATUS_LABELS } from '../../components/component';
+import { STATUS_LABELS } from '../../incidents/incident';
+import { HISTORY_DAYS, type SnapshotIncident, type StatusSnapshot } from '../../status/snapshot';
 import { html, page } from './html';
 
-export interface StatusIncident {
-  title: string;
-  status: IncidentStatus;
-  open: boolean;
-  updates: { status: IncidentStatus; at: string; title: string; body: string }[];
+const time = (ms: number) => new Date(ms).toISOString();
+const shown = (ms: number) => `${time(ms).replace('T', ' ').slice(0, 16)} UTC`;
+
+function incident(i: SnapshotIncident, components: StatusSnapshot['components']) {
+  const affected = components.filter((c) => i.components.includes(c.key)).map((c) => c.name);
+  return html`<article id="incident-${i.id}" class="incident impact-${i.impact}"><h2>${i.title} <span class="muted">· ${STATUS_LABELS[i.status]}</span></h2>
+${affected.length > 0 ? html`<p class="muted">Affects ${affected.join(', ')}</p>` : ''}
+${i.updates.map((u) => html`<section><p><strong>${STATUS_LABELS[u.status]}</strong> <time datetime="${time(u.at)}" class="muted">${shown(u.at)}</time></p>
+${u.title ? html`<p><strong>${u.title}</strong></p>` : ''}<pre>${u.body}</pre></section>`)}</article>`;
 }
 
-function incident(i: StatusIncident) {
-  return html`<article><h2>${i.title} <span class="muted">· ${STATUS_LABELS[i.status]}</span></h2>
-${i.updates.map((u) => html`<section><p><strong>${STATUS_LABELS[u.status]}</strong> <time datetime="${u.at}" class="muted">${u.at.replace('T', ' ').slice(0, 16)} UTC</time></p>
-<p><strong>${u.title}</strong></p><pre>${u.body}</pre></section>`)}</article>`;
-}
-
-export function statusPage(brand: string, incidents: StatusIncident[]): string {
-  const open = incidents.filter((i) => i.open);
-  const past = incidents.filter((i) => !i.open);
-  return page(`${brand} status`, html`<h1>${brand} status</h1>
-${open.length === 0 ? html`<p><strong>All systems operational.</strong></p>` : open.map(incident)}
-${past.length > 0 ? html`<h2 class="muted">Past incidents</h2>${past.map(incident)}` : ''}`);
+/**
+ * The public status page: overall state, each component's state, open incidents with their
+ * timeline, and 90 days of history by day. No script; `base` is where the feed and JSON live
+ * ('/status/' when served, './' in the static export).
+ */
+export function statusPage(s: StatusSnapshot, base: string, stylesheet: string): string {
+  const days = new Map<string, SnapshotIncident[]>();
+  for (const i of s.history) {
+    const day = time(i.startedAt).slice(0, 10);
+    days.set(day, [...(days.get(day) ?? []), i]);
+  }
+  const head = html`<link rel="alternate" type="application/atom+xml" title="${s.brand} status" href="${base}feed.atom">`;
+  return page(`${s.brand} status`, html`<h1>${s.brand} status</h1>
+<p class="overall indicator-${s.indicator}"><strong>${s.description}.</strong> <span class="muted">Updated <time datetime="${time(s.generatedAt)}">${shown(s.generatedAt)}</time></span></p>
+${s.components.length > 0 ? html`<table class="components"><tbody>
+${s.components.map((c) => html`<tr><td>${c.name}</td><td class="state state-${c.status}">${COMPONENT_STATUS_LABELS[c.status]}</td></tr>`)}
+</tbody></table>` : ''}
+${s.open.length === 0 ? '' : s.open.map((i) => incident(i, s.components))}
+<h2>Past incidents</h2>
+${days.size === 0 ? html`<p class="muted">No incidents in the last ${HISTORY_DAYS} days.</p>` : [...days].map(([day, list]) => html`<h3><time datetime="${day}">${day}</time></h3>${list.map((i) => incident(i, s.components))}`)}
+<p class="muted"><a href="${base}feed.atom">Atom feed</a> · <a href="${base}status.json">JSON</a></p>`, head, stylesheet);
 }

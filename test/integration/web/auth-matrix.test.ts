@@ -17,6 +17,8 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /status': 'public',
+  'GET /status/feed.atom': 'public',
+  'GET /status/status.json': 'public',
   'GET /login': 'public',
   'POST /login': 'public',
   'GET /setup/:token': 'public',

@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import { COMPONENT_STATUSES, isComponentStatus, type ComponentStatus } from '../components/component';
+import { INCIDENT_STATUSES, type Impact, type IncidentStatus } from '../incidents/incident';
+import type { Database } from '../store/schema';
+
+export const HISTORY_DAYS = 90;
+
+export interface SnapshotComponent {
+  id: number;
+  key: string;
+  name: string;
+  description: string;
+  status: ComponentStatus;
+  position: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SnapshotUpdate {
+  id: number;
+  status: IncidentStatus;
+  title: string;
+  body: string;
+  at: number;
+}
+
+export interface SnapshotIncident {
+  id: number;
+  title: string;
+  status: IncidentStatus;
+  impact: Impact;
+  components: string[];
+  startedAt: number;
+  resolvedAt: number | null;
+  /** Newest first. */
+  updates: SnapshotUpdate[];
+}
+
+/** Everything the public status page, its feed and its JSON show, read once. */
+export interface StatusSnapshot {
+  brand: string;
+  /** The public URL of the status page, without a trailing slash. */
+  url: string;
+  generatedAt: number;
+  components: SnapshotComponent[];
+  open: SnapshotIncident[];
+  /** Resolved incidents started within HISTORY_DAYS, newest first. */
+  history: SnapshotIncident[];
+  /** The worst state any component is in, and a sentence for it. */
+  indicator: 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+  description: string;
+}
+
+export async function loadSnapshot(db: Kysely<Database>, options: { brand: string; url: string; now: number }): Promise<StatusSnapshot> {
+  const since = options.now - HISTORY_DAYS * 86_400_000;
+  const componentRows = await db.selectFrom('components').selectAll().orderBy('position').orderBy('id').execute();
+  const incidentRows = await db.selectFrom('incidents').selectAll()
+    .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('started_at', '>=', since)]))
+    .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(500).execute();
+  const ids = incidentRows.map((r) => r.id);
+  const updateRows = ids.length === 0 ? [] : await db.selectFrom('incident_updates').select(['id', 'incident_id', 'status', 'rendered', 'created_at'])
+    .where('incident_id', 'in', ids).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+
+  const updates = new Map<number, SnapshotUpdate[]>();
+  for (const row of updateRows) {
+    const page = pageOf(row.rendered);
+    const list = updates.get(row.incident_id) ?? [];
+    list.push({ id: row.id, status: asStatus(row.status), title: page.title, body: page.body, at: row.created_at });
+    updates.set(row.incident_id, list);
+  }
+  const incidents: SnapshotIncident[] = incidentRows.map((r) => ({
+    id: r.id, title: r.title, status: asStatus(r.status), impact: r.impact as Impact, components: parseList(r.components),
+    startedAt: r.started_at, resolvedAt: r.resolved_at, updates: updates.get(r.id) ?? [],
+  }));
+  const components: SnapshotComponent[] = componentRows.map((r) => ({
+    id: r.id, key: r.key, name: r.name, description: r.description, status: isComponentStatus(r.status) ? r.status : 'operational',
+    position: r.position, createdAt: r.created_at, updatedAt: r.status_changed_at ?? r.created_at,
+  }));
+  const open = incidents.filter((i) => i.resolvedAt === null);
+  const { indicator, description } = overall(components, open);
+  return {
+    brand: options.brand, url: options.url, generatedAt: options.now, components, open,
+    history: incidents.filter((i) => i.resolvedAt !== null), indicator, description,
+  };
+}
+
+const SEVERITY: Record<ComponentStatus, number> = Object.fromEntries(COMPONENT_STATUSES.map((s, i) => [s, i])) as Record<ComponentStatus, number>;
+
+function overall(components: SnapshotComponent[], open: SnapshotIncident[]): Pick<StatusSnapshot, 'indicator' | 'description'> {
+  const worst = components.reduce<ComponentStatus>((w, c) => (SEVERITY[c.status] > SEVERITY[w] ? c.status : w), 'operational');
+  if (worst === 'major_outage' || open.some((i) => i.impact === 'critical')) return { indicator: 'critical', description: 'Major outage' };
+  if (worst === 'partial_outage' || open.some((i) => i.impact === 'major')) return { indicator: 'major', description: 'Partial outage' };
+  if (worst === 'degraded_performance' || open.length > 0) return { indicator: 'minor', description: 'Some systems are affected' };
+  if (worst === 'under_maintenance') return { indicator: 'maintenance', description: 'Maintenance in progress' };
+  return { indicator: 'none', description: 'All systems operational' };
+}
+
+function asStatus(value: string): IncidentStatus {
+  return (INCIDENT_STATUSES as readonly string[]).includes(value) ? (value as IncidentStatus) : 'investigating';
+}
+
+function pageOf(rendered: string): { title: string; body: string } {
+  try {
+    const value = JSON.parse(rendered) as { page?: { title?: unknown; body?: unknown } };
+    return { title: typeof value.page?.title === 'string' ? value.page.title : '', body: typeof value.page?.body === 'string' ? value.page.body : '' };
+  } catch {
+    return { title: '', body: '' };
+  }
+}
+
+function parseList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
