@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, IncidentsTable, IncidentUpdatesTable } from '../store/schema';
 import type { Impact, Incident, IncidentStatus, IncidentUpdate } from './incident';
+import { isClosed } from './lifecycle';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -29,7 +30,7 @@ export async function createIncident(
     .values({
       title: input.title, failure_type_id: input.failureTypeId, status: input.status, impact: input.impact,
       components: JSON.stringify(input.components), started_at: input.now, created_at: input.now,
-      resolved_at: input.status === 'resolved' ? input.now : null,
+      resolved_at: isClosed(input.status) ? input.now : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -50,7 +51,7 @@ export async function listIncidents(db: Db, options: { open?: boolean; limit?: n
 export async function setIncidentStatus(db: Db, id: number, status: IncidentStatus, now: number): Promise<void> {
   await db
     .updateTable('incidents')
-    .set({ status, resolved_at: status === 'resolved' ? now : null })
+    .set({ status, resolved_at: isClosed(status) ? now : null })
     .where('id', '=', id)
     .execute();
 }

@@ -1,5 +1,10 @@
-/** An incident's life: each update moves it along; resolved ends it. */
-export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+/**
+ * An incident's life: each update moves it along; resolved ends it. Scheduled maintenance has
+ * its own: scheduled → in progress → completed. See lifecycle.ts for the moves allowed.
+ */
+export const INCIDENT_FLOW = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export const MAINTENANCE_FLOW = ['scheduled', 'in_progress', 'completed'] as const;
+export const INCIDENT_STATUSES = [...INCIDENT_FLOW, ...MAINTENANCE_FLOW] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
@@ -10,6 +15,9 @@ export const STATUS_LABELS: Record<IncidentStatus, string> = {
   identified: 'Identified',
   monitoring: 'Monitoring',
   resolved: 'Resolved',
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  completed: 'Completed',
 };
 
 export interface Incident {

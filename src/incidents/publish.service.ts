@@ -13,6 +13,7 @@ import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Impact, type Incident } from './incident';
 import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
 import { insertAudienceDeliveries } from './audience';
+import { checkMove, checkOpening, isClosed, kindOf } from './lifecycle';
 import type { PublishInput, PublishResult } from './publish';
 
 export interface PublishContext {
@@ -66,13 +67,16 @@ const IMPACT_STATUS: Record<Impact, ComponentStatus> = {
  */
 async function updateComponents(trx: Transaction<Database>, incident: Incident, input: PublishInput, now: number): Promise<void> {
   if (incident.components.length === 0) return;
-  if (input.status === 'resolved') {
+  if (isClosed(input.status)) {
     const others = await trx.selectFrom('incidents').select('components').where('resolved_at', 'is', null).where('id', '!=', incident.id).execute();
     const stillAffected = new Set(others.flatMap((o) => parseList(o.components)));
     await setComponentStatus(trx, incident.components.filter((k) => !stillAffected.has(k)), input.componentStatus ?? 'operational', now);
     return;
   }
-  const status = input.componentStatus ?? (input.incidentId === undefined ? IMPACT_STATUS[incident.impact] : undefined);
+  const opening = input.incidentId === undefined || input.reopen === true;
+  const status = input.componentStatus ?? (kindOf(input.status) === 'maintenance'
+    ? (input.status === 'in_progress' ? 'under_maintenance' : undefined)
+    : (opening ? IMPACT_STATUS[incident.impact] : undefined));
   if (status) await setComponentStatus(trx, incident.components, status, now);
 }
 
@@ -89,11 +93,10 @@ async function incidentFor(trx: Transaction<Database>, input: PublishInput, now:
   if (input.incidentId !== undefined) {
     const found = await getIncident(trx, input.incidentId);
     if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
-    if (found.resolvedAt !== null && input.status !== 'resolved') {
-      throw new AppError('conflict', 'This incident is resolved; open a new incident instead.', [{ field: 'incidentId', message: 'incident is resolved' }]);
-    }
+    checkMove(found.status, input.status, input.reopen === true);
     return found;
   }
+  checkOpening(input.status);
   const spec = input.incident as NonNullable<PublishInput['incident']>;
   let failureTypeId: number | null = null;
   if (spec.failureType) {

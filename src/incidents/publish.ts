@@ -23,6 +23,8 @@ export const publishInput = z
     status: z.enum(INCIDENT_STATUSES),
     /** The state the incident's components show on the status page; by default from the impact, and operational once resolved. */
     componentStatus: z.enum(COMPONENT_STATUSES).optional(),
+    /** Reopens a resolved incident (or completed maintenance) with this update. */
+    reopen: z.boolean().optional(),
     scriptVersionId: z.number().int().positive(),
     variables: z.record(variableName, z.string().max(2000)).default({}),
     audiences: z.array(z.enum(AUDIENCES)).min(1, { error: 'choose at least one audience' }),

@@ -10,7 +10,7 @@ const xml = (text: string) => text.replace(FORBIDDEN, '').replace(/[&<>"']/g, (c
 
 /** Atom (RFC 4287): one entry per update, newest first, for feed readers and chat integrations. */
 export function atomFeed(s: StatusSnapshot): string {
-  const all = [...s.open, ...s.history].flatMap((i) => i.updates.map((u) => ({ incident: i, update: u })))
+  const all = [...s.open, ...s.maintenance, ...s.history].flatMap((i) => i.updates.map((u) => ({ incident: i, update: u })))
     .sort((a, b) => b.update.at - a.update.at || b.update.id - a.update.id);
   const updated = all[0]?.update.at ?? s.generatedAt;
   const host = new URL(s.url).host;
@@ -71,7 +71,7 @@ export function statusJson(s: StatusSnapshot) {
     status: { indicator: s.indicator === 'maintenance' ? 'none' : s.indicator, description: s.description },
     components: s.components.map(component),
     incidents: s.open.map(incident),
-    scheduled_maintenances: [],
+    scheduled_maintenances: s.maintenance.map(incident),
     history: s.history.map(incident),
   };
 }

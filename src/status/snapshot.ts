@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { COMPONENT_STATUSES, isComponentStatus, type ComponentStatus } from '../components/component';
 import { INCIDENT_STATUSES, type Impact, type IncidentStatus } from '../incidents/incident';
+import { kindOf } from '../incidents/lifecycle';
 import type { Database } from '../store/schema';
 
 export const HISTORY_DAYS = 90;
@@ -44,6 +45,8 @@ export interface StatusSnapshot {
   generatedAt: number;
   components: SnapshotComponent[];
   open: SnapshotIncident[];
+  /** Scheduled or in-progress maintenance. */
+  maintenance: SnapshotIncident[];
   /** Resolved incidents started within HISTORY_DAYS, newest first. */
   history: SnapshotIncident[];
   /** The worst state any component is in, and a sentence for it. */
@@ -76,10 +79,11 @@ export async function loadSnapshot(db: Kysely<Database>, options: { brand: strin
     id: r.id, key: r.key, name: r.name, description: r.description, status: isComponentStatus(r.status) ? r.status : 'operational',
     position: r.position, createdAt: r.created_at, updatedAt: r.status_changed_at ?? r.created_at,
   }));
-  const open = incidents.filter((i) => i.resolvedAt === null);
+  const open = incidents.filter((i) => i.resolvedAt === null && kindOf(i.status) === 'incident');
+  const maintenance = incidents.filter((i) => i.resolvedAt === null && kindOf(i.status) === 'maintenance');
   const { indicator, description } = overall(components, open);
   return {
-    brand: options.brand, url: options.url, generatedAt: options.now, components, open,
+    brand: options.brand, url: options.url, generatedAt: options.now, components, open, maintenance,
     history: incidents.filter((i) => i.resolvedAt !== null), indicator, description,
   };
 }

@@ -31,7 +31,8 @@ export function statusPage(s: StatusSnapshot, base: string, stylesheet: string):
 ${s.components.length > 0 ? html`<table class="components"><tbody>
 ${s.components.map((c) => html`<tr><td>${c.name}</td><td class="state state-${c.status}">${COMPONENT_STATUS_LABELS[c.status]}</td></tr>`)}
 </tbody></table>` : ''}
-${s.open.length === 0 ? '' : s.open.map((i) => incident(i, s.components))}
+${s.open.map((i) => incident(i, s.components))}
+${s.maintenance.length > 0 ? html`<h2>Scheduled maintenance</h2>${s.maintenance.map((i) => incident(i, s.components))}` : ''}
 <h2>Past incidents</h2>
 ${days.size === 0 ? html`<p class="muted">No incidents in the last ${HISTORY_DAYS} days.</p>` : [...days].map(([day, list]) => html`<h3><time datetime="${day}">${day}</time></h3>${list.map((i) => incident(i, s.components))}`)}
 <p class="muted"><a href="${base}feed.atom">Atom feed</a> · <a href="${base}status.json">JSON</a></p>`, head, stylesheet);
