@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 
 /**
@@ -34,6 +35,8 @@ const schema = z.object({
   API_TOKEN: z.string().min(24, { error: 'must be at least 24 characters (e.g. openssl rand -hex 24)' }).optional(),
   SLACK_TEAM_CHANNELS: z.string().regex(/^[A-Za-z0-9_#-]+(,[A-Za-z0-9_#-]+)*$/, { error: 'must be comma-separated Slack channel ids' }).optional(),
   SMS_VALIDITY_SECONDS: positiveInt.max(36_000, { error: 'must be at most 36000 (Twilio\'s limit)' }).default(14_400),
+  DEFAULT_PHONE_COUNTRY: z.string().trim().toUpperCase().refine(isSupportedCountry, { error: 'must be a two-letter country code, such as US or GB' }).default('US'),
+  ALLOW_LOOPBACK_WEBHOOKS: z.stringbool({ error: 'must be true or false' }).default(false),
 
   SENDGRID_API_URL: optionalUrl,
   SENDGRID_API_KEY: nonEmpty,
