@@ -2,10 +2,15 @@ import { Migrator, type Migration } from 'kysely';
 import type { Store } from './dialect';
 import { initial } from './migrations/001-initial';
 import { deliveryPerAddress } from './migrations/002-delivery-per-address';
+import { quarantine } from './migrations/005-quarantine';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
-  return { '001-initial': initial(store.caps), '002-delivery-per-address': deliveryPerAddress };
+  return {
+    '001-initial': initial(store.caps),
+    '002-delivery-per-address': deliveryPerAddress,
+    '005-quarantine': quarantine(store.caps),
+  };
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -18,7 +18,7 @@ describe.each(DIALECTS)('%s: migrations', (dialect) => {
     const tables = (await store.db.introspection.getTables()).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(TABLES));
     const applied = await sql<{ name: string }>`select name from crier_migrations order by name`.execute(store.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['001-initial', '002-delivery-per-address']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['001-initial', '002-delivery-per-address', '005-quarantine']);
   });
 
   it('[F3] when migrateToLatest runs again, then it applies nothing and the data stays', async () => {
