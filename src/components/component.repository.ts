@@ -39,7 +39,7 @@ export async function updateComponent(db: Db, id: number, patch: ComponentPatch)
 
 /**
  * Subscriptions name components by key inside JSON, so deleting a component leaves those keys
- * behind; audienceFor simply never matches them again.
+ * behind; the audience query (src/incidents/audience-sql.ts) simply never matches them again.
  */
 export async function deleteComponent(db: Db, id: number): Promise<boolean> {
   const result = await db.deleteFrom('components').where('id', '=', id).executeTakeFirst();
