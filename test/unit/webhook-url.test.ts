@@ -151,16 +151,21 @@ describe('safeLookup (connect-time check)', () => {
     port = (server.address() as AddressInfo).port;
   });
   afterAll(async () => {
+    server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   function get(allowLoopback: boolean): Promise<string> {
     return new Promise((resolve, reject) => {
-      const req = http.get({ host: 'localhost', port, path: '/', family: 4, lookup: safeLookup({ allowLoopback }), agent: false }, (res) => {
+      const options = { host: 'localhost', port, path: '/', family: 4, lookup: safeLookup({ allowLoopback }), agent: false, headers: { connection: 'close' } };
+      const req = http.get(options, (res) => {
         res.setEncoding('utf8');
         let body = '';
         res.on('data', (chunk: string) => { body += chunk; });
-        res.on('end', () => resolve(body));
+        res.on('end', () => {
+          res.socket.destroy();
+          resolve(body);
+        });
       });
       req.on('error', reject);
     });
