@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 
 /**
@@ -42,6 +43,8 @@ const schema = z.object({
   SMS_VALIDITY_SECONDS: positiveInt.max(36_000, { error: 'must be at most 36000 (Twilio\'s limit)' }).default(14_400),
   SMS_MAX_SEGMENTS: positiveInt.max(10, { error: 'must be at most 10' }).default(2),
   SCRIPTS_TWO_PERSON_RULE: z.stringbool({ error: 'must be true or false' }).default(false),
+  DEFAULT_PHONE_COUNTRY: z.string().trim().toUpperCase().refine(isSupportedCountry, { error: 'must be a two-letter country code, such as US or GB' }).default('US'),
+  ALLOW_LOOPBACK_WEBHOOKS: z.stringbool({ error: 'must be true or false' }).default(false),
 
   SENDGRID_API_URL: optionalUrl,
   SENDGRID_API_KEY: nonEmpty,

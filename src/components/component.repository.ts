@@ -45,7 +45,7 @@ export async function setComponentStatus(db: Db, keys: readonly string[], status
 
 /**
  * Subscriptions name components by key inside JSON, so deleting a component leaves those keys
- * behind; audienceFor simply never matches them again.
+ * behind; the audience query (src/incidents/audience-sql.ts) simply never matches them again.
  */
 export async function deleteComponent(db: Db, id: number): Promise<boolean> {
   const result = await db.deleteFrom('components').where('id', '=', id).executeTakeFirst();

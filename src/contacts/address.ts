@@ -12,6 +12,9 @@ export interface Address {
   address: string;
   optedOutAt: number | null;
   optOutReason: string | null;
+  /** Set when a provider said the address is bad; broadcasts skip it until it is released. */
+  quarantinedAt: number | null;
+  quarantineReason: string | null;
   createdAt: number;
 }
 
@@ -30,6 +33,8 @@ export function toAddress(row: AddressRow): Address {
     address: row.address,
     optedOutAt: row.opted_out_at,
     optOutReason: row.opt_out_reason,
+    quarantinedAt: row.quarantined_at,
+    quarantineReason: row.quarantine_reason,
     createdAt: row.created_at,
   };
 }

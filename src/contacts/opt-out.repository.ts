@@ -5,7 +5,7 @@ import { normalizeAddress, type AddressChannel } from './address';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
- * STOP, a hard bounce or a one-click unsubscribe: every contact holding this address stops
+ * STOP, a spam report or a one-click unsubscribe: every contact holding this address stops
  * hearing on it, and their subscriptions on it say 'unsubscribed' with the reason as the source.
  * Returns how many addresses matched. Run both updates in one transaction (the caller's).
  */

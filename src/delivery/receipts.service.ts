@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { optInAddress, optOutAddress } from '../contacts/opt-out.repository';
+import { quarantineAddress } from '../contacts/quarantine.repository';
 import type { Database } from '../store/schema';
 import { getDelivery, type DeliveryRow } from './delivery.repository';
 import { advance, sendgridReceipt, smsKeyword, twilioReceipt, type Receipt, type SendgridEventKind } from './receipts';
@@ -38,7 +39,9 @@ export async function applyTwilioStatus(db: Kysely<Database>, s: TwilioStatus): 
     // A callback for another message of this delivery (an earlier attempt that timed out but went
     // out after all) is kept as an event but says nothing about the message recorded as sent.
     if (row.provider_message_id !== null && row.provider_message_id !== s.messageSid) return 'unchanged';
-    const moved = await advanceDelivery(trx, row, twilioReceipt(s.status, s.errorCode), { provider: 'sms-twilio', messageId: s.messageSid }, s.now);
+    const receipt = twilioReceipt(s.status, s.errorCode);
+    if (receipt.quarantineReason) await quarantineAddress(trx, 'sms', row.address, receipt.quarantineReason, s.now);
+    const moved = await advanceDelivery(trx, row, receipt, { provider: 'sms-twilio', messageId: s.messageSid }, s.now);
     return moved ? 'advanced' : 'unchanged';
   });
 }
@@ -59,6 +62,8 @@ export interface EventsSummary {
   advanced: number;
   /** Addresses opted out (a shared mailbox counts once per contact holding it). */
   optedOut: number;
+  /** Addresses newly quarantined (hard bounces, drops of known-bad addresses). */
+  quarantined: number;
 }
 
 export async function applySendgridEvents(db: Kysely<Database>, events: SendgridEvent[], now: number): Promise<EventsSummary> {
@@ -69,7 +74,7 @@ export async function applySendgridEvents(db: Kysely<Database>, events: Sendgrid
       delivery_id: e.delivery_id !== undefined && deliveries.has(e.delivery_id) ? e.delivery_id : null,
       dedupe_key: keys[i] as string, source: 'sendgrid', event: e.event, detail: JSON.stringify(e), received_at: now,
     })));
-    const summary: EventsSummary = { events: events.length, duplicates: 0, advanced: 0, optedOut: 0 };
+    const summary: EventsSummary = { events: events.length, duplicates: 0, advanced: 0, optedOut: 0, quarantined: 0 };
     for (const [i, e] of events.entries()) {
       // delete: the same key twice in one batch is a duplicate too.
       if (!fresh.delete(keys[i] as string)) {
@@ -78,6 +83,7 @@ export async function applySendgridEvents(db: Kysely<Database>, events: Sendgrid
       }
       const receipt = sendgridReceipt(e);
       if (receipt.optOutReason) summary.optedOut += await optOutAddress(trx, 'email', e.email, receipt.optOutReason, now);
+      if (receipt.quarantineReason) summary.quarantined += await quarantineAddress(trx, 'email', e.email, receipt.quarantineReason, now);
       const row = e.delivery_id === undefined ? undefined : deliveries.get(e.delivery_id);
       if (!row) continue;
       // SendGrid's message id is X-Message-Id plus a suffix per recipient.

@@ -16,12 +16,15 @@ export interface Receipt {
   rank: number;
   /** The provider's error code, e.g. Twilio 30003 (unreachable) or 30006 (landline). */
   errorCode: string | null;
-  /** Set when the address must hear no more (hard bounce, spam report, unsubscribe). */
+  /** Set when the person asked to hear no more (spam report, unsubscribe). */
   optOutReason: string | null;
+  /** Set when the address itself is bad (hard bounce, unknown handset, landline): skip it from now on. */
+  quarantineReason: string | null;
 }
 
-const proves = (state: ReceiptState, rank: number, errorCode: string | null = null): Receipt => ({ state, rank, errorCode, optOutReason: null });
-const nothing = (optOutReason: string | null = null): Receipt => ({ state: null, rank: 0, errorCode: null, optOutReason });
+const proves = (state: ReceiptState, rank: number, errorCode: string | null = null, quarantineReason: string | null = null): Receipt =>
+  ({ state, rank, errorCode, optOutReason: null, quarantineReason });
+const nothing = (optOutReason: string | null = null): Receipt => ({ state: null, rank: 0, errorCode: null, optOutReason, quarantineReason: null });
 
 // accepted, queued, sending (and statuses Twilio may add) prove nothing new.
 const TWILIO = new Map<string, [ReceiptState, number]>([
@@ -31,10 +34,15 @@ const TWILIO = new Map<string, [ReceiptState, number]>([
   ['failed', ['failed', 2]],
 ]);
 
+/** Callback error codes that say the number cannot take texts: 30005 unknown handset, 30006 landline or unreachable carrier. */
+const TWILIO_BAD_NUMBER = new Set(['30005', '30006']);
+
 /** A Twilio status callback (MessageStatus, ErrorCode). */
 export function twilioReceipt(status: string, errorCode?: string | null): Receipt {
   const known = TWILIO.get(status);
-  return known ? proves(known[0], known[1], errorCode || null) : nothing();
+  if (!known) return nothing();
+  const code = errorCode || null;
+  return proves(known[0], known[1], code, code !== null && TWILIO_BAD_NUMBER.has(code) ? `sms-twilio ${code}` : null);
 }
 
 export interface SendgridEventKind {
@@ -43,14 +51,20 @@ export interface SendgridEventKind {
   type?: string | null;
   /** For bounce and dropped events: the SMTP status, e.g. 5.1.1. */
   status?: string | null;
+  /** For dropped events: why SendGrid did not try, e.g. "Bounced Address", "Invalid". */
+  reason?: string | null;
 }
+
+/** Dropped because the address is known bad; other drops (unsubscribed, spam reporter) are not the address's fault. */
+const DROPPED_BAD_ADDRESS = new Set(['Bounced Address', 'Invalid']);
 
 /** One SendGrid Event Webhook event; processed, deferred, opens and clicks prove nothing new. */
 export function sendgridReceipt(e: SendgridEventKind): Receipt {
   switch (e.event) {
     case 'delivered': return proves('delivered', 2);
-    case 'bounce': return { ...proves('bounced', 2, e.status || null), optOutReason: e.type === 'bounce' ? 'hard bounce' : null };
-    case 'dropped': return proves('dropped', 2, e.status || null);
+    // A hard bounce means the mailbox does not exist; 'blocked' was refused this time only.
+    case 'bounce': return proves('bounced', 2, e.status || null, e.type === 'bounce' ? 'hard bounce' : null);
+    case 'dropped': return proves('dropped', 2, e.status || null, e.reason && DROPPED_BAD_ADDRESS.has(e.reason) ? `dropped: ${e.reason}` : null);
     case 'spamreport': return nothing('spam report');
     case 'unsubscribe': return nothing('unsubscribe');
     case 'group_unsubscribe': return nothing('group unsubscribe');

@@ -2,13 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { ADDRESS_CHANNELS, type AddressChannel } from '../contacts/address';
 import { optOutAddress } from '../contacts/opt-out.repository';
+import { quarantineAddress } from '../contacts/quarantine.repository';
 import { setXThreadIfUnset } from '../incidents/incident.repository';
 import type { Database } from '../store/schema';
 import type { LaneHooks } from './lane';
 
 /**
- * What follows a settled batch: a provider's "recipient opted out" becomes Crier's own opt-out,
- * so later broadcasts skip the address; an incident's first X post becomes its thread.
+ * What follows a settled batch: a provider's "recipient opted out" becomes Crier's own opt-out
+ * and its "this address is bad" a quarantine, so later broadcasts skip the address; an
+ * incident's first X post becomes its thread.
  */
 export function afterSettleHooks(db: Kysely<Database>, logger: Logger): LaneHooks {
   return {
@@ -17,6 +19,11 @@ export function afterSettleHooks(db: Kysely<Database>, logger: Logger): LaneHook
         if (!ADDRESS_CHANNELS.includes(o.channel as AddressChannel)) continue;
         await optOutAddress(db, o.channel as AddressChannel, o.address, o.reason, Date.now());
         logger.info({ channel: o.channel }, 'address opted out by provider');
+      }
+      for (const q of settled.quarantines) {
+        if (!ADDRESS_CHANNELS.includes(q.channel as AddressChannel)) continue;
+        await quarantineAddress(db, q.channel as AddressChannel, q.address, q.reason, Date.now());
+        logger.info({ channel: q.channel, reason: q.reason }, 'address quarantined after a permanent failure');
       }
       for (const s of settled.sent) {
         if (s.row.channel !== 'x' || !s.providerMessageId) continue;

@@ -11,12 +11,15 @@ export interface Settled {
   retried: number;
   failed: number;
   optOuts: { channel: string; address: string; reason: string }[];
+  /** Addresses a provider refused for good as the recipient's fault (invalid number, hard bounce). */
+  quarantines: { channel: string; address: string; reason: string }[];
 }
 
 /**
  * Write every outcome of one provider request in one transaction: accepted → sent (at once, so
  * it is never sent again), transient → pending at the policy's next time, permanent → failed
- * with the provider's code and message.
+ * with the provider's code and message. A permanent refusal that is the recipient's fault (the
+ * address itself is bad) is reported for quarantine; one that is their wish (STOP) for opt-out.
  */
 export async function settleBatch(
   db: Kysely<Database>,
@@ -24,7 +27,7 @@ export async function settleBatch(
   outcomes: RoutedOutcome[],
   ctx: { owner: string; policy: RetryPolicy; now: number },
 ): Promise<Settled> {
-  const settled: Settled = { sent: [], retried: 0, failed: 0, optOuts: [] };
+  const settled: Settled = { sent: [], retried: 0, failed: 0, optOuts: [], quarantines: [] };
   // Accepts sharing a provider and message id (one SendGrid request) are written in one statement.
   const accepted = new Map<string, { provider: string; providerMessageId: string | null; ids: number[] }>();
   const refused: { row: DeliveryRow; providerId: string; error: DeliveryError }[] = [];
@@ -52,6 +55,9 @@ export async function settleBatch(
       if (at === null) {
         await markFailed(trx, row.id, ctx.owner, { provider: providerId, code, error: message, now: ctx.now });
         settled.failed += 1;
+        if (error.recipientFault && !error.optOut) {
+          settled.quarantines.push({ channel: row.channel, address: row.address, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
+        }
       } else {
         await markRetry(trx, row.id, ctx.owner, { provider: providerId, code, error: message, nextAttemptAt: at, now: ctx.now });
         settled.retried += 1;

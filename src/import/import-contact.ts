@@ -19,17 +19,23 @@ export async function applyContact(trx: Trx, entry: ContactEntry): Promise<Upser
   const { contact, outcome } = await upsertContact(trx, {
     key: entry.key, kind: entry.kind, name: entry.name, organization: entry.organization ?? null, tags: entry.tags,
   });
-  const stored = new Map((await listAddresses(trx, contact.id)).map((a) => [`${a.channel} ${a.address}`, a.id]));
+  const changed = await applyAddresses(trx, contact.id, entry.addresses);
+  return outcome === 'unchanged' && changed ? 'updated' : outcome;
+}
+
+/** Adds the addresses and subscriptions the contact lacks; says whether anything was added. */
+export async function applyAddresses(trx: Trx, contactId: number, addresses: readonly AddressEntry[]): Promise<boolean> {
+  const stored = new Map((await listAddresses(trx, contactId)).map((a) => [`${a.channel} ${a.address}`, a.id]));
   let changed = false;
-  for (const a of entry.addresses) {
+  for (const a of addresses) {
     let addressId = stored.get(`${a.channel} ${normalizeAddress(a.channel, a.address)}`);
     if (addressId === undefined) {
-      addressId = (await addAddress(trx, contact.id, { channel: a.channel, address: a.address })).id;
+      addressId = (await addAddress(trx, contactId, { channel: a.channel, address: a.address })).id;
       changed = true;
     }
     if (a.subscription && (await applySubscription(trx, addressId, a.subscription))) changed = true;
   }
-  return outcome === 'unchanged' && changed ? 'updated' : outcome;
+  return changed;
 }
 
 async function applySubscription(trx: Trx, addressId: number, wanted: NonNullable<AddressEntry['subscription']>): Promise<boolean> {

@@ -4,6 +4,7 @@ import { initial } from './migrations/001-initial';
 import { deliveryPerAddress } from './migrations/002-delivery-per-address';
 import { accounts } from './migrations/003-accounts';
 import { scriptLibrary } from './migrations/004-script-library';
+import { quarantine } from './migrations/005-quarantine';
 import { componentStatus } from './migrations/006-component-status';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
@@ -13,6 +14,7 @@ function migrations(store: Store): Record<string, Migration> {
     '002-delivery-per-address': deliveryPerAddress,
     '003-accounts': accounts(store.caps),
     '004-script-library': scriptLibrary(store.caps),
+    '005-quarantine': quarantine(store.caps),
     '006-component-status': componentStatus(store.caps),
   };
 }

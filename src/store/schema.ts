@@ -39,10 +39,13 @@ export interface ContactsTable {
   id: Id; key: string; kind: 'customer' | 'reseller'; name: string; organization: string | null;
   tags: Json; created_at: CreatedAt;
 }
-/** One reachable address; opted_out_at mirrors STOP, hard bounces and one-click unsubscribes. */
+/**
+ * One reachable address; opted_out_at mirrors STOP, spam reports and one-click unsubscribes,
+ * quarantined_at a provider's word that the address is bad (hard bounce, invalid number).
+ */
 export interface AddressesTable {
   id: Id; contact_id: number; channel: string; address: string; opted_out_at: number | null;
-  opt_out_reason: string | null; created_at: CreatedAt;
+  opt_out_reason: string | null; quarantined_at: number | null; quarantine_reason: string | null; created_at: CreatedAt;
 }
 export interface SubscriptionsTable {
   id: Id; contact_id: number; address_id: number; components: Json;

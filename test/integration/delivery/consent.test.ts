@@ -1,6 +1,7 @@
 import { signTwilio } from '../../../src/channels/webhook-signatures';
 import { DIALECTS } from '../../support/stores';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { waitFor } from '../../support/process';
 
 describe.each(DIALECTS)('consent across broadcasts on %s', (dialect) => {
   let t: TestCrier;
@@ -42,6 +43,26 @@ describe.each(DIALECTS)('consent across broadcasts on %s', (dialect) => {
     const second = await t.publish({ channels: ['sms'], incident: undefined, incidentId: first.incidentId, status: 'monitoring' });
     const skipped = await t.store.db.selectFrom('deliveries').select(['state', 'skip_reason']).where('broadcast_id', '=', second.broadcastId).where('address', '=', blocked).executeTakeFirstOrThrow();
     expect(skipped).toEqual({ state: 'skipped', skip_reason: 'opted out' });
+  });
+
+  it('[R4] when Twilio refuses a number as invalid (21211), then the number is quarantined and skipped as quarantined next time', async () => {
+    t = await startTestCrier(dialect, { recipients: 3 });
+    const invalid = t.audience.sms[1] as string;
+    t.sandbox.twilio.invalidNumbers.add(invalid);
+    const first = await t.publish({ channels: ['sms'] });
+    expect(await t.settled(first.broadcastId, 15_000)).toBe(true);
+    const failed = await t.store.db.selectFrom('deliveries').select(['state', 'error_code']).where('broadcast_id', '=', first.broadcastId).where('address', '=', invalid).executeTakeFirstOrThrow();
+    expect(failed).toEqual({ state: 'failed', error_code: '21211' });
+    // The quarantine is written by the lane's after-settle hook, just after the failure is.
+    const quarantined = async () => t.store.db.selectFrom('addresses').select(['quarantine_reason', 'opted_out_at']).where('address', '=', invalid).executeTakeFirstOrThrow();
+    expect(await waitFor(async () => (await quarantined()).quarantine_reason !== null, 5_000, 25)).toBe(true);
+    expect(await quarantined()).toEqual({ quarantine_reason: expect.stringMatching(/^sms-twilio 21211: /) as string, opted_out_at: null });
+
+    const second = await t.publish({ channels: ['sms'], incident: undefined, incidentId: first.incidentId, status: 'monitoring' });
+    expect(await t.settled(second.broadcastId, 15_000)).toBe(true);
+    const rows = await t.store.db.selectFrom('deliveries').select(['address', 'state', 'skip_reason']).where('broadcast_id', '=', second.broadcastId).execute();
+    expect(rows.find((r) => r.address === invalid)).toEqual({ address: invalid, state: 'skipped', skip_reason: 'quarantined' });
+    expect(rows.filter((r) => r.state === 'sent')).toHaveLength(2);
   });
 });
 

@@ -69,4 +69,22 @@ describe.each(DIALECTS)('%s: npm run import', (dialect) => {
     expect(result.stderr).toContain('contacts: must be a list');
     expect(result.stderr).toContain('Nothing was imported.');
   });
+
+  it('[R1] when the example directory and then the example spreadsheet are imported, then both import cleanly', async () => {
+    expect((await importCli(path.join(ROOT, 'contacts.example.json'), store.location)).code).toBe(0);
+    const result = await importCli(path.join(ROOT, 'contacts.example.csv'), store.location);
+    expect(result.stdout).toContain('No rows were rejected.');
+    expect(result.code).toBe(0);
+    expect(await getContactByKey(store.db, 'cust-ana-lopez')).toMatchObject({ name: 'Ana Lopez' });
+  });
+
+  it('[R1] when a CSV has a bad row, then the CLI names its row and column, imports the rest and exits 1', async () => {
+    const file = path.join(dir, 'bad.csv');
+    fs.writeFileSync(file, 'key,name,email,phone\ncsv-good,Good Row,good-row@example.com,\ncsv-bad,Bad Row,,555-12\n');
+    const result = await importCli(file, store.location);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('created 1, updated 0, unchanged 0, rejected 1');
+    expect(result.stdout).toContain('row 3, phone: "555-12" is not a valid phone number');
+    expect(await getContactByKey(store.db, 'csv-good')).toMatchObject({ name: 'Good Row' });
+  });
 });

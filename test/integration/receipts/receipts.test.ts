@@ -10,22 +10,29 @@ describe('receipt mapping', () => {
   });
 
   it('when Twilio reports undelivered with ErrorCode 30003, then the code is kept', () => {
-    expect(twilioReceipt('undelivered', '30003')).toEqual({ state: 'undelivered', rank: 2, errorCode: '30003', optOutReason: null });
+    expect(twilioReceipt('undelivered', '30003')).toEqual({ state: 'undelivered', rank: 2, errorCode: '30003', optOutReason: null, quarantineReason: null });
+  });
+
+  it.each([['30005'], ['30006']])('[R4] when Twilio reports undelivered with ErrorCode %s (the number cannot take texts), then the receipt quarantines the number', (code) => {
+    expect(twilioReceipt('undelivered', code)).toEqual({ state: 'undelivered', rank: 2, errorCode: code, optOutReason: null, quarantineReason: `sms-twilio ${code}` });
   });
 
   it.each([
-    [{ event: 'processed' }, null, 0, null],
-    [{ event: 'deferred' }, null, 0, null],
-    [{ event: 'open' }, null, 0, null],
-    [{ event: 'delivered' }, 'delivered', 2, null],
-    [{ event: 'bounce', type: 'bounce', status: '5.1.1' }, 'bounced', 2, 'hard bounce'],
-    [{ event: 'bounce', type: 'blocked' }, 'bounced', 2, null],
-    [{ event: 'dropped' }, 'dropped', 2, null],
-    [{ event: 'spamreport' }, null, 0, 'spam report'],
-    [{ event: 'unsubscribe' }, null, 0, 'unsubscribe'],
-    [{ event: 'group_unsubscribe' }, null, 0, 'group unsubscribe'],
-  ])('when SendGrid reports %o, then the receipt proves %s at rank %d and opt-out %s', (event, state, rank, optOutReason) => {
-    expect(sendgridReceipt(event)).toMatchObject({ state, rank, optOutReason });
+    [{ event: 'processed' }, null, 0, null, null],
+    [{ event: 'deferred' }, null, 0, null, null],
+    [{ event: 'open' }, null, 0, null, null],
+    [{ event: 'delivered' }, 'delivered', 2, null, null],
+    [{ event: 'bounce', type: 'bounce', status: '5.1.1' }, 'bounced', 2, null, 'hard bounce'],
+    [{ event: 'bounce', type: 'blocked' }, 'bounced', 2, null, null],
+    [{ event: 'dropped' }, 'dropped', 2, null, null],
+    [{ event: 'dropped', reason: 'Bounced Address' }, 'dropped', 2, null, 'dropped: Bounced Address'],
+    [{ event: 'dropped', reason: 'Invalid' }, 'dropped', 2, null, 'dropped: Invalid'],
+    [{ event: 'dropped', reason: 'Unsubscribed Address' }, 'dropped', 2, null, null],
+    [{ event: 'spamreport' }, null, 0, 'spam report', null],
+    [{ event: 'unsubscribe' }, null, 0, 'unsubscribe', null],
+    [{ event: 'group_unsubscribe' }, null, 0, 'group unsubscribe', null],
+  ])('[R4] when SendGrid reports %o, then the receipt proves %s at rank %d, opt-out %s, quarantine %s', (event, state, rank, optOutReason, quarantineReason) => {
+    expect(sendgridReceipt(event)).toMatchObject({ state, rank, optOutReason, quarantineReason });
   });
 
   it('[D4] when a receipt ranks no higher than the one applied, then the delivery does not move', () => {

@@ -127,6 +127,17 @@ describe.each(DIALECTS)('%s: provider webhooks', (dialect) => {
       expect((await eventsOf(d.id)).map((e) => e.event)).toEqual(['queued', 'sent', 'delivered']);
     });
 
+    it('[R4] when a callback says the number is a landline (30006), then the number is quarantined; 30003 (unreachable for now) is not', async () => {
+      const landline = await subscribed('sms', '+12015550166');
+      const away = await subscribed('sms', '+12015550167');
+      const d1 = await delivery({ address: landline.address });
+      const d2 = await delivery({ address: away.address });
+      await postTwilio(`/webhooks/twilio/status?deliveryId=${d1.id}`, status(d1.provider_message_id as string, 'undelivered', { ErrorCode: '30006' }));
+      await postTwilio(`/webhooks/twilio/status?deliveryId=${d2.id}`, status(d2.provider_message_id as string, 'undelivered', { ErrorCode: '30003' }));
+      expect(await getAddress(store.db, landline.id)).toMatchObject({ quarantinedAt: NOW, quarantineReason: 'sms-twilio 30006' });
+      expect(await getAddress(store.db, away.id)).toMatchObject({ quarantinedAt: null });
+    });
+
     it('[D4] when a callback has no deliveryId, then the delivery is found by MessageSid and ErrorCode 30003 is kept', async () => {
       const d = await delivery();
       const res = await postTwilio('/webhooks/twilio/status', status(d.provider_message_id as string, 'undelivered', { ErrorCode: '30003' }));
@@ -280,13 +291,20 @@ describe.each(DIALECTS)('%s: provider webhooks', (dialect) => {
       ]);
     });
 
-    it('when SendGrid reports a hard bounce, then the delivery is bounced and the email opted out', async () => {
+    it('[R4] when SendGrid reports a hard bounce, then the delivery is bounced and the email quarantined, its consent untouched', async () => {
       const a = await subscribed('email', 'gone@example.org');
       const d = await delivery({ channel: 'email', address: 'gone@example.org' });
       await postSendgrid([sgEvent(d.id, 'bounce', { email: 'Gone@Example.org', type: 'bounce', status: '5.1.1', reason: '550 no such user' })]);
       expect(await getDelivery(store.db, d.id)).toMatchObject({ state: 'bounced', receipt_rank: 2, error_code: '5.1.1' });
-      expect(await getAddress(store.db, a.id)).toMatchObject({ optedOutAt: NOW, optOutReason: 'hard bounce' });
-      expect(await getSubscriptionForAddress(store.db, a.id)).toMatchObject({ consent: 'unsubscribed' });
+      expect(await getAddress(store.db, a.id)).toMatchObject({ quarantinedAt: NOW, quarantineReason: 'hard bounce', optedOutAt: null });
+      expect(await getSubscriptionForAddress(store.db, a.id)).toMatchObject({ consent: 'confirmed' });
+    });
+
+    it('[R4] when SendGrid drops an email as a known bounced address, then the email is quarantined', async () => {
+      const a = await subscribed('email', 'dropped@example.org');
+      const d = await delivery({ channel: 'email', address: 'dropped@example.org' });
+      await postSendgrid([sgEvent(d.id, 'dropped', { email: 'dropped@example.org', reason: 'Bounced Address' })]);
+      expect(await getAddress(store.db, a.id)).toMatchObject({ quarantinedAt: NOW, quarantineReason: 'dropped: Bounced Address' });
     });
 
     it('when SendGrid reports a blocked bounce, then the delivery is bounced but the email stays subscribed', async () => {

@@ -24,7 +24,7 @@ describe.each(DIALECTS)('%s: migrations', (dialect) => {
     expect(tables).toEqual(expect.arrayContaining(TABLES));
     const applied = await sql<{ name: string }>`select name from crier_migrations order by name`.execute(store.db);
     expect(applied.rows.map((r) => r.name)).toEqual(MIGRATION_FILES);
-    expect(MIGRATION_FILES.slice(0, 4)).toEqual(['001-initial', '002-delivery-per-address', '003-accounts', '004-script-library']);
+    expect(MIGRATION_FILES.slice(0, 6)).toEqual(['001-initial', '002-delivery-per-address', '003-accounts', '004-script-library', '005-quarantine', '006-component-status']);
   });
 
   it('[F3] when migrateToLatest runs again, then it applies nothing and the data stays', async () => {
