@@ -13,6 +13,7 @@ import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Impact, type Incident } from './incident';
 import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
 import { insertAudienceDeliveries } from './audience';
+import { previewAudience, type ChannelPreview } from './audience-preview';
 import { checkMove, checkOpening, isClosed, kindOf } from './lifecycle';
 import type { PublishInput, PublishResult } from './publish';
 
@@ -54,6 +55,33 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
     }).execute();
     return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
   });
+}
+
+export interface PublishPreview {
+  /** The exact text each channel would get. */
+  rendered: RenderedUpdate;
+  /** How many addresses each chosen channel would reach, and how many would be skipped and why. */
+  audience: ChannelPreview[];
+}
+
+/**
+ * What publishing would do, without writing anything: the same version check, lifecycle check
+ * and send-time render, and the recipient counts from the same SQL that creates the deliveries.
+ */
+export async function previewUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishPreview> {
+  const version = await broadcastableVersion(db, input.scriptVersionId);
+  let components = input.incident?.components ?? [];
+  if (input.incidentId !== undefined) {
+    const found = await getIncident(db, input.incidentId);
+    if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
+    checkMove(found.status, input.status, input.reopen === true);
+    components = found.components;
+  } else {
+    checkOpening(input.status);
+  }
+  const rendered = render(version, input, ctx);
+  const audience = await previewAudience(db, { audiences: input.audiences, channels: input.channels as Channel[], components, teamSlackChannels: ctx.teamSlackChannels });
+  return { rendered, audience };
 }
 
 const IMPACT_STATUS: Record<Impact, ComponentStatus> = {
@@ -108,7 +136,7 @@ async function incidentFor(trx: Transaction<Database>, input: PublishInput, now:
 }
 
 /** The version, if it may be broadcast: only an approved version can be (invariant 5). */
-async function broadcastableVersion(trx: Transaction<Database>, id: number): Promise<ScriptVersion> {
+async function broadcastableVersion(trx: Kysely<Database> | Transaction<Database>, id: number): Promise<ScriptVersion> {
   const version = await getScriptVersion(trx, id);
   if (!version) throw new AppError('invalid_input', 'No such script version.', [{ field: 'scriptVersionId', message: 'no such script version' }]);
   if (version.state !== 'approved') {

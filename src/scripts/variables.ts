@@ -8,6 +8,8 @@ export interface VariableDeclaration {
   required: boolean;
   /** Used to render every channel when the version is checked, at approval and in previews. */
   example: string;
+  /** Approved with the script: what the send form starts with when nothing better is known. */
+  default?: string;
 }
 
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -17,6 +19,7 @@ export const variableDeclaration = z.object({
   description: z.string().trim().max(500).default(''),
   required: z.boolean().default(true),
   example: z.string().max(2000).default(''),
+  default: z.string().max(2000).optional(),
 });
 
 export const phoneQa = z.object({ question: z.string().max(2000), answer: z.string().max(4000) });

@@ -15,6 +15,7 @@ import { healthRoutes } from './health.routes';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { sandboxRoutes } from './sandbox.routes';
+import { sendRoutes } from './send.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
   app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
+  app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();

@@ -21,7 +21,7 @@ const LINKS: { href: string; label: string; permission: Permission }[] = [
 ];
 
 /** The console frame: links the viewer's role allows, who is signed in, sign out. */
-export function consolePage(c: ConsoleContext, title: string, body: SafeHtml): string {
+export function consolePage(c: ConsoleContext, title: string, body: SafeHtml, head: SafeHtml = html``): string {
   return page(`${title} · ${c.brand}`, html`<nav>
 ${LINKS.filter((l) => can(c.principal.role, l.permission)).map((l) => html`<a href="${l.href}">${l.label}</a>`)}
 <a href="/status">Status page</a>
@@ -29,15 +29,17 @@ ${LINKS.filter((l) => can(c.principal.role, l.permission)).map((l) => html`<a hr
 </nav>
 <p class="muted">Signed in as ${c.principal.label} (${c.principal.role})</p>
 <h1>${title}</h1>
-${body}`);
+${body}`, head);
 }
 
 const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
 
 export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string }[]): string {
+  const canSend = can(c.principal.role, 'incidents:write');
   return consolePage(c, 'Console', html`
+${canSend ? html`<p><a class="button" href="/console/send">Send a notice</a></p>` : ''}
 <h2>Open incidents</h2>
-${open.length === 0 ? html`<p>None. All systems operational.</p>` : html`<ul>${open.map((i) => html`<li>${i.title} <span class="muted">· ${i.status}</span></li>`)}</ul>`}`);
+${open.length === 0 ? html`<p>None. All systems operational.</p>` : html`<ul>${open.map((i) => html`<li>${i.title} <span class="muted">· ${i.status}</span>${canSend ? html` · <a href="/console/send?incident=${i.id}">Post an update</a>` : ''}</li>`)}</ul>`}`);
 }
 
 export interface UsersViewState {

@@ -53,6 +53,11 @@ async function othersDoneMs(t: TestCrier, broadcastId: number, faulty: Channel |
 
 const env = { PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS), MAX_ATTEMPTS: '40' };
 
+// The suite runs two workers on a shared machine; a neighbour's burst of CPU (the generated-input
+// tests, Postgres) can stall this process for seconds. A second try separates that from a lane
+// that really waits on another: a coupled lane fails every time.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('[D1] fault matrix', () => {
   let baselineMs = 0;
 

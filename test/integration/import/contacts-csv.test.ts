@@ -113,7 +113,7 @@ describe.each(DIALECTS)('%s: contacts CSV import', (dialect) => {
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: fixture.good, rejected: 17 });
     expect(second.problems).toEqual(first.problems);
     expect(await counts(store.db)).toEqual(stored);
-  });
+  }, 120_000);
 
   it('[R1] when a row without a key holds an address a stored contact has, then it merges into that contact', async () => {
     const ana = await createContact(store.db, buildContact({ key: 'cust-ana', name: 'Ana', tags: ['vip'] }));

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+import type { VariableDeclaration } from '../scripts/variables';
+import { offeredChannels } from '../scripts/script-checks';
+import { getScriptVersion } from '../scripts/script-version.repository';
+import type { Channel } from '../channels/provider';
+import { CHANNELS } from '../channels/provider';
+
+export interface SendableScript {
+  versionId: number;
+  key: string;
+  name: string;
+  variables: VariableDeclaration[];
+  channels: Channel[];
+}
+
+/** The scripts a notice can be sent with: approved versions only, never drafts or retired ones. */
+export async function sendableScripts(db: Kysely<Database>): Promise<SendableScript[]> {
+  const rows = await db.selectFrom('script_versions').innerJoin('scripts', 'scripts.id', 'script_versions.script_id')
+    .select(['script_versions.id as versionId', 'scripts.key', 'scripts.name'])
+    .where('script_versions.state', '=', 'approved').orderBy('scripts.id').execute();
+  const out: SendableScript[] = [];
+  for (const row of rows) {
+    const version = await getScriptVersion(db, row.versionId);
+    if (!version || version.state !== 'approved') continue;
+    const offered = offeredChannels(version).filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c));
+    out.push({ versionId: row.versionId, key: row.key, name: row.name, variables: version.variables, channels: offered });
+  }
+  return out;
+}
+
+/** The starting script: the one for "we are aware and investigating", else the first approved. */
+export function defaultScript(scripts: SendableScript[]): SendableScript | undefined {
+  return scripts.find((s) => s.key === 'investigating') ?? scripts.find((s) => /investigat/i.test(`${s.key} ${s.name}`)) ?? scripts[0];
+}
+
+const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+
+/**
+ * Values a sender should not have to type under stress, filled in where they are known:
+ * times from the clock (the next update promised 30 minutes out), the service from the chosen
+ * components, and otherwise the value last sent for that name. The sender sees every value in
+ * the preview before anything goes out.
+ */
+export async function knownValues(db: Kysely<Database>, declared: VariableDeclaration[], context: { now: number; componentNames: string[]; incidentId?: number }): Promise<Record<string, string>> {
+  const halfHour = Math.ceil((context.now + 30 * 60_000) / (5 * 60_000)) * 5 * 60_000;
+  const computed: Record<string, string> = {
+    started_at: clock(context.now), next_update: clock(halfHour), fixed_at: clock(context.now), resolved_at: clock(context.now),
+  };
+  if (context.componentNames.length > 0) computed.service = context.componentNames.join(', ');
+  const remembered = await lastValues(db, context.incidentId);
+  const values: Record<string, string> = {};
+  for (const d of declared) {
+    const value = computed[d.name] ?? remembered[d.name] ?? d.default;
+    if (value !== undefined) values[d.name] = value;
+  }
+  return values;
+}
+
+/** The most recent value sent for each variable name (this incident's first, when updating one). */
+async function lastValues(db: Kysely<Database>, incidentId?: number): Promise<Record<string, string>> {
+  const rows = await db.selectFrom('incident_updates').select(['variables', 'incident_id']).orderBy('id', 'desc').limit(20).execute();
+  const sorted = incidentId === undefined ? rows : [...rows.filter((r) => r.incident_id === incidentId), ...rows.filter((r) => r.incident_id !== incidentId)];
+  const values: Record<string, string> = {};
+  for (const row of sorted) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.variables);
+    } catch {
+      continue;
+    }
+    if (!parsed || typeof parsed !== 'object') continue;
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (!(k in values) && typeof v === 'string' && v !== '') values[k] = v;
+  }
+  return values;
+}
+
