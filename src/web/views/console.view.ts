@@ -14,6 +14,8 @@ export interface ConsoleContext {
 
 const LINKS: { href: string; label: string; permission: Permission }[] = [
   { href: '/console', label: 'Home', permission: 'incidents:read' },
+  { href: '/desk', label: 'Staff desk', permission: 'desk:read' },
+  { href: '/console/scripts', label: 'Scripts', permission: 'desk:read' },
   { href: '/console/users', label: 'People', permission: 'users:manage' },
   { href: '/console/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/console/audit', label: 'Audit log', permission: 'audit:read' },
@@ -21,7 +23,7 @@ const LINKS: { href: string; label: string; permission: Permission }[] = [
 ];
 
 /** The console frame: links the viewer's role allows, who is signed in, sign out. */
-export function consolePage(c: ConsoleContext, title: string, body: SafeHtml): string {
+export function consolePage(c: ConsoleContext, title: string, body: SafeHtml, head?: SafeHtml): string {
   return page(`${title} · ${c.brand}`, html`<nav>
 ${LINKS.filter((l) => can(c.principal.role, l.permission)).map((l) => html`<a href="${l.href}">${l.label}</a>`)}
 <a href="/status">Status page</a>
@@ -29,7 +31,7 @@ ${LINKS.filter((l) => can(c.principal.role, l.permission)).map((l) => html`<a hr
 </nav>
 <p class="muted">Signed in as ${c.principal.label} (${c.principal.role})</p>
 <h1>${title}</h1>
-${body}`);
+${body}`, head);
 }
 
 const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
