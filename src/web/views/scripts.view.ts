@@ -1,9 +1,10 @@
 import { can } from '../../auth/roles';
+import { actorOf } from '../../auth/user';
 import type { FieldProblem } from '../../errors';
 import { SITUATIONS, type Script } from '../../scripts/script';
 import type { ScriptCheck } from '../../scripts/script-checks';
 import type { VersionDiff } from '../../scripts/script-diff';
-import type { ScriptVersion } from '../../scripts/script-version';
+import { samePerson, type ScriptVersion } from '../../scripts/script-version';
 import type { LibraryEntry } from '../../scripts/script.service';
 import type { DraftForm } from '../script-form';
 import { consolePage, type ConsoleContext } from './console.view';
@@ -117,7 +118,7 @@ export interface ApprovePage {
 
 /** What the approver confirms: the diff from the version in force, the checks, then one button. */
 export function approveView(c: ConsoleContext, a: ApprovePage, problemsList: FieldProblem[] = []): string {
-  const own = a.twoPersonRule && c.principal.kind === 'user' && a.version.author.toLowerCase() === `user:${c.principal.id}`;
+  const own = a.twoPersonRule && samePerson(a.version.author, actorOf(c.principal));
   return consolePage(c, `Approve: ${a.script.name}`, html`
 ${problems(problemsList)}
 <p>Version ${a.version.version} (draft by ${a.version.author}) ${a.inForce ? html`replaces version ${a.inForce.version}, in force since ${when(a.inForce.approvedAt)}` : 'would be the first version in force'}.</p>
