@@ -15,4 +15,5 @@ export default tseslint.config(
   },
   { files: ['scripts/**', 'test/**'], rules: { 'no-console': 'off' } },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['src/web/assets/**/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', setTimeout: 'readonly' } } },
 );

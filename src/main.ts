@@ -101,6 +101,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? sandbox?.twilio.authToken,
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
+    scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
     api: {
       publishContext: (actor) => ({
         actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),

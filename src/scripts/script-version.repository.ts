@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors';
 import type { Database } from '../store/schema';
+import { toScript, type Script } from './script';
 import {
   assertCanApprove, textColumns, toScriptVersion, type ApprovalRules, type NewScriptVersion, type ScriptVersion,
 } from './script-version';
@@ -104,6 +105,25 @@ export async function getApprovedVersion(db: Db, scriptId: number): Promise<Scri
     .where('state', '=', 'approved')
     .executeTakeFirst();
   return row && toScriptVersion(row);
+}
+
+/** Every version in force, with its script, in script order: what may be broadcast. */
+export async function listApprovedVersions(db: Db): Promise<{ script: Script; version: ScriptVersion }[]> {
+  const rows = await db
+    .selectFrom('script_versions')
+    .innerJoin('scripts', 'scripts.id', 'script_versions.script_id')
+    .selectAll('script_versions')
+    .select(['scripts.key as s_key', 'scripts.name as s_name', 'scripts.description as s_description', 'scripts.situation as s_situation', 'scripts.failure_type_id as s_failure_type_id', 'scripts.created_at as s_created_at'])
+    .where('script_versions.state', '=', 'approved')
+    .orderBy('scripts.id')
+    .execute();
+  return rows.map((row) => ({
+    script: toScript({
+      id: row.script_id, key: row.s_key, name: row.s_name, description: row.s_description, situation: row.s_situation,
+      failure_type_id: row.s_failure_type_id, created_at: row.s_created_at,
+    }),
+    version: toScriptVersion(row),
+  }));
 }
 
 /** The script's open draft, if someone is editing one. */

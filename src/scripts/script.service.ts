@@ -9,8 +9,9 @@ import { SITUATIONS, type Script } from './script';
 import { createScript as insertScript, getScript, getScriptByKey, listScripts } from './script.repository';
 import { assertCanApprove, type ScriptVersion } from './script-version';
 import {
-  addDraftVersion, approveVersion, getApprovedVersion, getDraftVersion, getScriptVersion, retireVersion, updateDraft,
+  addDraftVersion, approveVersion, getApprovedVersion, getDraftVersion, getScriptVersion, listApprovedVersions, retireVersion, updateDraft,
 } from './script-version.repository';
+import { getFailureType } from '../roster/failure-type.repository';
 import { phoneQa, variableDeclaration } from './variables';
 
 /**
@@ -61,6 +62,9 @@ export async function createScript(db: Db, input: ScriptInput, actor: string, dr
   return db.transaction().execute(async (trx) => {
     if (await getScriptByKey(trx, fields.key)) {
       throw new AppError('conflict', `A script with key ${fields.key} exists already.`, [{ field: 'key', message: 'is taken' }]);
+    }
+    if (fields.failureTypeId !== null && !(await getFailureType(trx, fields.failureTypeId))) {
+      throw new AppError('invalid_input', `No failure type with id ${fields.failureTypeId}.`, [{ field: 'failureTypeId', message: 'no failure type with this id' }]);
     }
     const script = await insertScript(trx, fields);
     await recordAudit(trx, { actor, action: 'script.created', subject: `script:${script.id}`, detail: { key: script.key, name: script.name } });
@@ -165,6 +169,14 @@ export async function inForce(db: Db | Transaction<Database>, scriptKey: string)
   const script = await getScriptByKey(db, scriptKey);
   const version = script && (await getApprovedVersion(db, script.id));
   return script && version ? { script, version } : undefined;
+}
+
+/**
+ * What a send form may offer: each script's version in force, and nothing else. Drafts and
+ * retired versions never appear, so the form cannot pick one (publishing refuses them anyway).
+ */
+export async function broadcastableScripts(db: Db | Transaction<Database>): Promise<{ script: Script; version: ScriptVersion }[]> {
+  return listApprovedVersions(db);
 }
 
 export interface LibraryEntry {

@@ -5,16 +5,20 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Accounts } from '../auth/accounts.service';
 import type { Sandbox } from '../channels/sandbox';
+import type { ScriptRules } from '../scripts/script.service';
 import type { Store } from '../store/dialect';
 import { createAccess, rules } from './access';
 import { accountRoutes } from './account.routes';
 import { apiRoutes, type ApiDeps } from './api.routes';
 import { consoleRoutes } from './console.routes';
+import { deskRoutes } from './desk.routes';
 import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { sandboxRoutes } from './sandbox.routes';
+import { scriptApiRoutes } from './scripts-api.routes';
+import { scriptRoutes } from './scripts.routes';
 import { sendRoutes } from './send.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
@@ -36,10 +40,13 @@ export interface AppDeps {
   sendgridPublicKey?: string;
   sandbox?: Sandbox;
   channels(): Record<string, unknown>;
+  /** The two-person rule and the SMS segment limit, from SCRIPTS_TWO_PERSON_RULE and SMS_MAX_SEGMENTS. */
+  scriptRules: ScriptRules;
   api: Omit<ApiDeps, 'db' | 'allow'>;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
+const DESK_JS = fs.readFileSync(path.join(__dirname, 'assets', 'desk.js'));
 
 /**
  * The HTTP surface. Routes stay thin; every error reaches the one error handler. Every route's
@@ -73,6 +80,10 @@ export function createApp(deps: AppDeps): Express {
     res.type('css').setHeader('Cache-Control', 'public, max-age=3600');
     res.send(CSS);
   });
+  assets.get('/desk.js', allow(rules.public), (_req, res) => {
+    res.type('js').setHeader('Cache-Control', 'public, max-age=3600');
+    res.send(DESK_JS);
+  });
   app.use('/assets', assets);
   app.use(healthRoutes({ store: deps.store, channels: deps.channels, allow }));
   // Webhooks verify signatures over the raw bytes, so they parse their own bodies.
@@ -85,9 +96,12 @@ export function createApp(deps: AppDeps): Express {
   app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
   app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
+  app.use('/console/scripts', scriptRoutes({ db: deps.store.db, access, brand: deps.brandName, scriptRules: deps.scriptRules }));
+  app.use(deskRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
+  app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();
   root.get('/', allow(rules.public), (req, res) => {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import type { VariableDeclaration } from '../scripts/variables';
 import { offeredChannels } from '../scripts/script-checks';
-import { getScriptVersion } from '../scripts/script-version.repository';
+import { broadcastableScripts } from '../scripts/script.service';
 import type { Channel } from '../channels/provider';
 import { CHANNELS } from '../channels/provider';
 
@@ -16,17 +16,10 @@ export interface SendableScript {
 
 /** The scripts a notice can be sent with: approved versions only, never drafts or retired ones. */
 export async function sendableScripts(db: Kysely<Database>): Promise<SendableScript[]> {
-  const rows = await db.selectFrom('script_versions').innerJoin('scripts', 'scripts.id', 'script_versions.script_id')
-    .select(['script_versions.id as versionId', 'scripts.key', 'scripts.name'])
-    .where('script_versions.state', '=', 'approved').orderBy('scripts.id').execute();
-  const out: SendableScript[] = [];
-  for (const row of rows) {
-    const version = await getScriptVersion(db, row.versionId);
-    if (!version || version.state !== 'approved') continue;
-    const offered = offeredChannels(version).filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c));
-    out.push({ versionId: row.versionId, key: row.key, name: row.name, variables: version.variables, channels: offered });
-  }
-  return out;
+  return (await broadcastableScripts(db)).map(({ script, version }) => ({
+    versionId: version.id, key: script.key, name: script.name, variables: version.variables,
+    channels: offeredChannels(version).filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c)),
+  }));
 }
 
 /** The starting script: the one for "we are aware and investigating", else the first approved. */

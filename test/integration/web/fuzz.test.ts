@@ -7,6 +7,10 @@ import { startTestCrier, type TestCrier } from '../../support/crier';
 import { registeredRoutes } from '../../support/routes';
 import { createAccount, PASSWORD, signedIn } from '../../support/session';
 import { SCRIPT_VARIABLES } from '../../../scripts/lib/seed';
+import { SITUATIONS } from '../../../src/scripts/script';
+import { createScript } from '../../../src/scripts/script.service';
+import { DRAFT_FIELDS } from '../../../src/web/script-form';
+import { buildDraft } from '../../support/factories';
 
 /**
  * Every endpoint that takes a body or a query gets at least 1,000 generated inputs: well-formed,
@@ -52,6 +56,27 @@ function updateBodies(scriptVersionId: number): fc.Arbitrary<Body> {
     const [top, sub] = field.split('.') as [string, string | undefined];
     if (sub) (copy[top] as Record<string, unknown>)[sub] = drop ? undefined : value;
     else copy[top] = drop ? undefined : value;
+    return { kind: 'json' as const, value: copy };
+  });
+  return fc.oneof(
+    { weight: 6, arbitrary: mutated },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => ({ kind: 'json' as const, value })) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((t) => ({ kind: 'raw' as const, text: t, type: 'application/json' })) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'json' as const, value: base }) },
+  );
+}
+
+/** JSON near a valid body: one field (or one nested field) replaced or dropped, plus anything at all. */
+function nearJson(base: Record<string, unknown>, nested: string[] = []): fc.Arbitrary<Body> {
+  const mutated = fc.record({
+    field: fc.constantFrom(...Object.keys(base), ...nested, 'extra'),
+    value: fc.jsonValue({ maxDepth: 3 }),
+    drop: fc.boolean(),
+  }).map(({ field, value, drop }) => {
+    const copy = structuredClone(base);
+    const [top, sub] = field.split('.') as [string, string | undefined];
+    const holder = sub && copy[top] && typeof copy[top] === 'object' ? (copy[top] as Record<string, unknown>) : copy;
+    holder[sub ?? top] = drop ? undefined : value;
     return { kind: 'json' as const, value: copy };
   });
   return fc.oneof(
@@ -132,8 +157,9 @@ describe('generated input on every endpoint', () => {
       return { 'x-twilio-signature': unique ? signTwilio(twilioToken, url + path, params) : 'bogus' , 'x-encoded-length': String(encoded.length) };
     };
 
-    const add = (method: 'GET' | 'POST', path: string, bodies: fc.Arbitrary<Body>, headers: Target['headers']) => {
-      targets[`${method} ${path}`] = { method, path, bodies, headers };
+    /** `at` is the concrete path to call, when the route's :id is not a user's. */
+    const add = (method: 'GET' | 'POST', path: string, bodies: fc.Arbitrary<Body>, headers: Target['headers'], at = path) => {
+      targets[`${method} ${path}`] = { method, path: at, bodies, headers };
     };
     const role = fc.constantFrom('owner', 'comms', 'staff');
     add('POST', '/login', form(['email', 'password', 'next'], { email: fc.constantFrom(target.email, 'nobody@example.com') }), (_e, b) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) }));
@@ -162,6 +188,23 @@ describe('generated input on every endpoint', () => {
     add('GET', '/console/audit', form(['actor', 'action', 'subject', 'before']), ownerCookie);
     add('GET', '/api/audit', form(['actor', 'action', 'subject', 'before']), ownerCookie);
     add('POST', '/api/updates', updateBodies(t.scriptVersionId), () => ({ authorization: `Bearer ${secret}` }));
+    const draft = buildDraft();
+    const made = async (key: string) => {
+      const { script, draft: version } = await createScript(t.store.db, { key, name: `Fuzz ${key}`, situation: 'investigating' }, 'user:fuzz', draft);
+      return { scriptId: script.id, versionId: version?.id as number };
+    };
+    const consoleScript = await made('fuzz-console');
+    const apiScript = await made('fuzz-api');
+    const scriptBody = { key: 'fuzz-new', name: 'Fuzzed script', description: 'made by generated input', situation: 'investigating', failureTypeId: null, draft };
+    add('POST', '/console/scripts', form(['key', 'name', 'situation', 'description'], { situation: fc.constantFrom(...SITUATIONS), key: fc.constantFrom('fuzz-form', 'Bad Key', 'fuzz-console') }), ownerCookie);
+    add('POST', '/console/scripts/:id/draft', form([...DRAFT_FIELDS], { variables: fc.constantFrom('service | Ordering | what', 'x? | | y', 'bad name | z', '') }), ownerCookie, `/console/scripts/${consoleScript.scriptId}/draft`);
+    add('POST', '/console/scripts/versions/:id/approve', form([]), ownerCookie, `/console/scripts/versions/${consoleScript.versionId}/approve`);
+    add('POST', '/console/scripts/versions/:id/retire', form([]), ownerCookie, `/console/scripts/versions/${consoleScript.versionId}/retire`);
+    add('GET', '/api/scripts', form(['state'], { state: fc.constantFrom('approved', 'draft', 'all', 'retired') }), ownerCookie);
+    add('POST', '/api/scripts', nearJson(scriptBody, ['draft.sms', 'draft.variables', 'draft.phoneQa', 'draft.emailBody']), ownerCookie);
+    add('POST', '/api/scripts/:id/draft', nearJson(draft, []), ownerCookie, `/api/scripts/${apiScript.scriptId}/draft`);
+    add('POST', '/api/scripts/versions/:id/approve', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/approve`);
+    add('POST', '/api/scripts/versions/:id/retire', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/retire`);
     add('POST', '/unsubscribe/:token', form(['List-Unsubscribe']), () => ({}));
     add('POST', '/webhooks/twilio/status', form(['MessageSid', 'MessageStatus', 'ErrorCode'], { MessageStatus: fc.constantFrom('queued', 'sent', 'delivered', 'undelivered', 'failed') }), twilio('/webhooks/twilio/status'));
     add('POST', '/webhooks/twilio/inbound', form(['From', 'Body'], { Body: fc.constantFrom('STOP', 'HELP', 'START', 'hello') }), twilio('/webhooks/twilio/inbound'));
@@ -199,6 +242,8 @@ describe('generated input on every endpoint', () => {
     'POST /console/users/:id/unlock', 'POST /console/users/:id/disable', 'POST /console/users/:id/enable', 'POST /console/tokens',
     'POST /console/tokens/:id/revoke', 'POST /console/send', 'POST /console/broadcasts/:id/retry', 'GET /console/audit', 'GET /api/audit', 'POST /api/updates', 'POST /unsubscribe/:token',
     'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events',
+    'POST /console/scripts', 'POST /console/scripts/:id/draft', 'POST /console/scripts/versions/:id/approve', 'POST /console/scripts/versions/:id/retire',
+    'GET /api/scripts', 'POST /api/scripts', 'POST /api/scripts/:id/draft', 'POST /api/scripts/versions/:id/approve', 'POST /api/scripts/versions/:id/retire',
   ];
 
   it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
