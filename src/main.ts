@@ -102,6 +102,18 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
+    subscriptions: {
+      defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
+      allowLoopbackWebhooks: config.ALLOW_LOOPBACK_WEBHOOKS,
+      // Confirmations go out at once, through the channel's providers and breakers: the person
+      // is on the page and can try again, which a queue would hide from them.
+      notify: async (channel, address, message) => {
+        const [routed] = await channels.chains[channel].send([{
+          deliveryId: 0, channel, address, subject: message.subject, text: message.text, contentKey: `notice:${crypto.randomUUID()}`,
+        }]);
+        return routed?.outcome.ok === true;
+      },
+    },
     api: {
       publishContext: (actor) => ({
         actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),

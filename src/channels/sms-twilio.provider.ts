@@ -109,7 +109,7 @@ export class TwilioSmsProvider implements Provider {
       to: message.address,
       from: this.options.from,
       body: message.text,
-      statusCallback: this.options.statusCallbackUrl?.(message.deliveryId),
+      statusCallback: message.deliveryId > 0 ? this.options.statusCallbackUrl?.(message.deliveryId) : undefined,
       validityPeriod: message.validitySeconds,
     };
     try {

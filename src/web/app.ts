@@ -20,6 +20,7 @@ import { sandboxRoutes } from './sandbox.routes';
 import { scriptApiRoutes } from './scripts-api.routes';
 import { scriptRoutes } from './scripts.routes';
 import { sendRoutes } from './send.routes';
+import { subscribeRoutes, type SubscribeRoutesDeps } from './subscribe.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
@@ -43,6 +44,7 @@ export interface AppDeps {
   /** The two-person rule and the SMS segment limit, from SCRIPTS_TWO_PERSON_RULE and SMS_MAX_SEGMENTS. */
   scriptRules: ScriptRules;
   api: Omit<ApiDeps, 'db' | 'allow'>;
+  subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(access.identify);
 
   app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));
+  app.use('/subscribe', subscribeRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), ...deps.subscriptions }));
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
   app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
   app.use('/console/scripts', scriptRoutes({ db: deps.store.db, access, brand: deps.brandName, scriptRules: deps.scriptRules }));

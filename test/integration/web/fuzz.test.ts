@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { generateSendgridKeyPair, signTwilio } from '../../../src/channels/webhook-signatures';
 import type { Principal } from '../../../src/auth/user';
 import { unsubscribeToken } from '../../../src/subscriptions/unsubscribe-link';
+import { requestSubscription } from '../../../src/subscriptions/self-service';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { registeredRoutes } from '../../support/routes';
 import { createAccount, PASSWORD, signedIn } from '../../support/session';
@@ -128,6 +129,7 @@ describe('generated input on every endpoint', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (err: unknown) => { unhandled.push(err); };
   const targets: Record<string, Target> = {};
+  const subscriptionTokens = { confirm: '', manage: '' };
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
@@ -206,6 +208,13 @@ describe('generated input on every endpoint', () => {
     add('POST', '/api/scripts/versions/:id/approve', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/approve`);
     add('POST', '/api/scripts/versions/:id/retire', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/retire`);
     add('POST', '/unsubscribe/:token', form(['List-Unsubscribe']), () => ({}));
+    const pending = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-sub@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, now: Date.now() });
+    const visitorHeaders = (_e: string, b: Body) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) });
+    add('POST', '/subscribe', form(['channel', 'address', 'components', 'website'], { channel: fc.constantFrom('email', 'sms', 'slack'), address: fc.oneof(fc.emailAddress(), fc.constantFrom('+1 201 555 0123', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX')) }), visitorHeaders);
+    add('POST', '/subscribe/confirm/:token', form([]), visitorHeaders);
+    add('POST', '/subscribe/manage/:token', form(['action', 'components'], { action: fc.constantFrom('save', 'unsubscribe') }), visitorHeaders);
+    subscriptionTokens.confirm = pending.subscription.confirmToken ?? '';
+    subscriptionTokens.manage = pending.subscription.manageToken;
     add('POST', '/webhooks/twilio/status', form(['MessageSid', 'MessageStatus', 'ErrorCode'], { MessageStatus: fc.constantFrom('queued', 'sent', 'delivered', 'undelivered', 'failed') }), twilio('/webhooks/twilio/status'));
     add('POST', '/webhooks/twilio/inbound', form(['From', 'Body'], { Body: fc.constantFrom('STOP', 'HELP', 'START', 'hello') }), twilio('/webhooks/twilio/inbound'));
     add('POST', '/webhooks/sendgrid/events', sendgridBodies(), (encoded) => {
@@ -217,6 +226,8 @@ describe('generated input on every endpoint', () => {
       let path = v.path.replace(':id', k.includes('/tokens/') ? String(tokenId) : k.includes('/broadcasts/') ? String(broadcastId) : concrete[':id'] as string);
       if (k.includes('/setup/')) path = path.replace(':token', 'x'.repeat(43));
       else if (k.includes('/unsubscribe/')) path = path.replace(':token', unsubscribe);
+      else if (k.includes('/subscribe/confirm/')) path = path.replace(':token', subscriptionTokens.confirm);
+      else if (k.includes('/subscribe/manage/')) path = path.replace(':token', subscriptionTokens.manage);
       else path = path.replace(':token', concrete[':token'] as string);
       v.path = path;
     }
@@ -240,7 +251,7 @@ describe('generated input on every endpoint', () => {
   const keys = [
     'POST /login', 'POST /setup/:token', 'POST /invite/:token', 'POST /logout', 'POST /console/users', 'POST /console/users/:id/role',
     'POST /console/users/:id/unlock', 'POST /console/users/:id/disable', 'POST /console/users/:id/enable', 'POST /console/tokens',
-    'POST /console/tokens/:id/revoke', 'POST /console/send', 'POST /console/broadcasts/:id/retry', 'GET /console/audit', 'GET /api/audit', 'POST /api/updates', 'POST /unsubscribe/:token',
+    'POST /console/tokens/:id/revoke', 'POST /console/send', 'POST /console/broadcasts/:id/retry', 'GET /console/audit', 'GET /api/audit', 'POST /api/updates', 'POST /unsubscribe/:token', 'POST /subscribe', 'POST /subscribe/confirm/:token', 'POST /subscribe/manage/:token',
     'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events',
     'POST /console/scripts', 'POST /console/scripts/:id/draft', 'POST /console/scripts/versions/:id/approve', 'POST /console/scripts/versions/:id/retire',
     'GET /api/scripts', 'POST /api/scripts', 'POST /api/scripts/:id/draft', 'POST /api/scripts/versions/:id/approve', 'POST /api/scripts/versions/:id/retire',

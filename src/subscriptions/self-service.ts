@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.repository';
+import { normalizeAddress, type AddressChannel } from '../contacts/address';
+import { normalizePhone } from '../contacts/phone';
+import { newToken, toSubscription, type Subscription } from '../contacts/subscription';
+import { AppError } from '../errors';
+import type { Database } from '../store/schema';
+
+/** How long a confirmation link works. */
+export const CONFIRM_TTL_MS = 48 * 3_600_000;
+
+export const SELF_SERVICE_CHANNELS = ['email', 'sms', 'slack'] as const;
+export type SelfServiceChannel = (typeof SELF_SERVICE_CHANNELS)[number];
+
+const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10,200}$/;
+
+/** The public form as posted; the address is checked for its channel below. */
+export const subscribeForm = z.object({
+  channel: z.enum(SELF_SERVICE_CHANNELS, { error: 'choose email, text message (sms) or Slack' }),
+  address: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(300, { error: 'must be at most 300 characters' }),
+  components: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(100)).max(50, { error: 'at most 50 components' })),
+});
+export type SubscribeForm = z.infer<typeof subscribeForm>;
+
+export interface SelfServiceOptions {
+  defaultPhoneCountry: string;
+  /** The sandbox accepts the Slack fake's loopback webhook URLs as well as hooks.slack.com. */
+  allowLoopbackWebhooks: boolean;
+  now: number;
+}
+
+/** The address in the form it is stored and matched in, or a problem naming the field. */
+export function checkAddress(channel: SelfServiceChannel, raw: string, options: Pick<SelfServiceOptions, 'defaultPhoneCountry' | 'allowLoopbackWebhooks'>): string {
+  const bad = (message: string) => new AppError('invalid_input', `The ${channel === 'sms' ? 'phone number' : channel === 'slack' ? 'Slack webhook URL' : 'email address'} is not valid.`, [{ field: 'address', message }]);
+  if (channel === 'email') {
+    if (!z.email().safeParse(raw).success) throw bad('must be an email address, such as you@example.com');
+    return normalizeAddress('email', raw);
+  }
+  if (channel === 'sms') {
+    const phone = normalizePhone(raw, options.defaultPhoneCountry);
+    if (!phone.ok) throw bad(phone.reason);
+    return phone.e164;
+  }
+  const loopback = options.allowLoopbackWebhooks && /^http:\/\/127\.0\.0\.1:\d{1,5}\/[\x21-\x7e]{1,200}$/.test(raw);
+  if (!SLACK_WEBHOOK.test(raw) && !loopback) throw bad('must be a Slack incoming webhook URL, https://hooks.slack.com/services/…');
+  return raw;
+}
+
+export interface SubscribeResult {
+  /** pending: a confirmation goes out; confirmed: already subscribed, the manage link goes out. */
+  state: 'pending' | 'confirmed';
+  subscription: Subscription;
+  address: string;
+}
+
+/**
+ * Double opt-in, step one: records the request as pending (nothing but the confirmation is ever
+ * sent to a pending address) and returns the tokens for the message. A second request for the
+ * same address renews the link; an address already confirmed gets its manage link instead, and
+ * the answer on the page is the same either way, so the form tells no one who is subscribed.
+ */
+export async function requestSubscription(db: Kysely<Database>, form: SubscribeForm, options: SelfServiceOptions): Promise<SubscribeResult> {
+  const address = checkAddress(form.channel, form.address, options);
+  const known = new Set((await db.selectFrom('components').select('key').execute()).map((c) => c.key));
+  const unknown = form.components.filter((c) => !known.has(c));
+  if (unknown.length > 0) throw new AppError('invalid_input', 'Unknown components.', [{ field: 'components', message: `no such component: ${unknown.join(', ')}` }]);
+  const channel: AddressChannel = form.channel;
+  const now = options.now;
+  return db.transaction().execute(async (tx) => {
+    const existing = await tx.selectFrom('addresses').innerJoin('subscriptions', 'subscriptions.address_id', 'addresses.id')
+      .selectAll('subscriptions').where('addresses.channel', '=', channel).where('addresses.address', '=', address)
+      .orderBy('subscriptions.id').executeTakeFirst();
+    let subscription: Subscription;
+    if (existing?.consent === 'confirmed') {
+      subscription = toSubscription(existing);
+    } else if (existing) {
+      const row = await tx.updateTable('subscriptions')
+        .set({ consent: 'pending', consent_source: 'self-service form', consent_at: now, confirm_token: newToken(), components: JSON.stringify([...new Set(form.components)]) })
+        .where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
+      subscription = toSubscription(row);
+    } else {
+      const contact = await tx.insertInto('contacts').values({
+        key: `sub-${crypto.randomBytes(6).toString('hex')}`, kind: 'customer', name: address, organization: null, tags: '["self-service"]', created_at: now,
+      }).returning('id').executeTakeFirstOrThrow();
+      const addr = await tx.insertInto('addresses').values({ contact_id: contact.id, channel, address, created_at: now }).returning('id').executeTakeFirstOrThrow();
+      const row = await tx.insertInto('subscriptions').values({
+        contact_id: contact.id, address_id: addr.id, components: JSON.stringify([...new Set(form.components)]), consent: 'pending',
+        consent_source: 'self-service form', consent_at: now, confirm_token: newToken(), manage_token: newToken(), created_at: now,
+      }).returningAll().executeTakeFirstOrThrow();
+      subscription = toSubscription(row);
+    }
+    await recordAudit(tx, { actor: 'public', action: 'subscription.requested', subject: `subscription:${subscription.id}`, detail: { channel, state: subscription.consent }, at: now });
+    return { state: subscription.consent === 'confirmed' ? 'confirmed' : 'pending', subscription, address };
+  });
+}
+
+const expired = () => new AppError('not_found', 'This confirmation link is not valid: it was used already, has expired (links work for 48 hours) or was replaced by a newer one. Subscribe again to get a new link.', [{ field: 'token', message: 'used, expired or unknown' }]);
+
+/** The pending subscription behind a confirmation link, if the link still works. */
+export async function pendingByToken(db: Kysely<Database> | Transaction<Database>, token: string, now: number): Promise<Subscription | undefined> {
+  const row = await db.selectFrom('subscriptions').selectAll().where('confirm_token', '=', token).where('consent', '=', 'pending').executeTakeFirst();
+  if (!row || row.consent_at + CONFIRM_TTL_MS <= now) return undefined;
+  return toSubscription(row);
+}
+
+/** Double opt-in, step two: the link was followed and the button pressed. Clears an old opt-out. */
+export async function confirmByToken(db: Kysely<Database>, token: string, now: number): Promise<Subscription> {
+  return db.transaction().execute(async (tx) => {
+    const pending = await pendingByToken(tx, token, now);
+    if (!pending) throw expired();
+    const row = await tx.updateTable('subscriptions').set({ consent: 'confirmed', consent_source: 'self-service form, confirmed by link', consent_at: now, confirm_token: null })
+      .where('id', '=', pending.id).where('consent', '=', 'pending').returningAll().executeTakeFirst();
+    if (!row) throw expired();
+    await tx.updateTable('addresses').set({ opted_out_at: null, opt_out_reason: null }).where('id', '=', row.address_id).execute();
+    await recordAudit(tx, { actor: 'public', action: 'subscription.confirmed', subject: `subscription:${row.id}`, at: now });
+    return toSubscription(row);
+  });
+}
+
+export async function byManageToken(db: Kysely<Database>, token: string): Promise<{ subscription: Subscription; channel: string; address: string }> {
+  const row = await db.selectFrom('subscriptions').innerJoin('addresses', 'addresses.id', 'subscriptions.address_id')
+    .selectAll('subscriptions').select(['addresses.channel as channel', 'addresses.address as address'])
+    .where('subscriptions.manage_token', '=', token).executeTakeFirst();
+  if (!row) throw new AppError('not_found', 'This link is not valid.', [{ field: 'token', message: 'unknown' }]);
+  return { subscription: toSubscription(row), channel: row.channel, address: row.address };
+}
+
+/** The manage page: new components, or unsubscribe. */
+export async function updateByManageToken(db: Kysely<Database>, token: string, change: { components: string[] } | { unsubscribe: true }, now: number): Promise<Subscription> {
+  const { subscription } = await byManageToken(db, token);
+  return db.transaction().execute(async (tx) => {
+    if ('unsubscribe' in change) {
+      const row = await tx.updateTable('subscriptions').set({ consent: 'unsubscribed', consent_source: 'manage page', consent_at: now, confirm_token: null })
+        .where('id', '=', subscription.id).returningAll().executeTakeFirstOrThrow();
+      await recordAudit(tx, { actor: 'public', action: 'subscription.unsubscribed', subject: `subscription:${row.id}`, at: now });
+      return toSubscription(row);
+    }
+    const known = new Set((await tx.selectFrom('components').select('key').execute()).map((c) => c.key));
+    const unknown = change.components.filter((c) => !known.has(c));
+    if (unknown.length > 0) throw new AppError('invalid_input', 'Unknown components.', [{ field: 'components', message: `no such component: ${unknown.join(', ')}` }]);
+    const row = await tx.updateTable('subscriptions').set({ components: JSON.stringify([...new Set(change.components)]) })
+      .where('id', '=', subscription.id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, { actor: 'public', action: 'subscription.changed', subject: `subscription:${row.id}`, detail: { components: change.components }, at: now });
+    return toSubscription(row);
+  });
+}
