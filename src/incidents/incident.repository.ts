@@ -63,23 +63,25 @@ export async function setXThreadIfUnset(db: Db, id: number, postId: string): Pro
 
 export async function insertUpdate(
   db: Db,
-  input: { incidentId: number; status: IncidentStatus; scriptVersionId: number; variables: Record<string, string>; rendered: unknown; createdBy: string; now: number },
+  input: { incidentId: number; status: IncidentStatus; scriptVersionId: number; variables: Record<string, string>; rendered: unknown; createdBy: string; now: number; internal?: boolean },
 ): Promise<IncidentUpdate> {
   const row = await db
     .insertInto('incident_updates')
     .values({
       incident_id: input.incidentId, status: input.status, script_version_id: input.scriptVersionId,
       variables: JSON.stringify(input.variables), rendered: JSON.stringify(input.rendered),
-      created_by: input.createdBy, created_at: input.now,
+      created_by: input.createdBy, created_at: input.now, internal: input.internal ? 1 : 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toUpdate(row);
 }
 
-export async function listUpdates(db: Db, incidentId: number): Promise<IncidentUpdate[]> {
-  const rows = await db.selectFrom('incident_updates').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute();
-  return rows.map(toUpdate);
+/** The updates of an incident, oldest first; the team's internal alerts only when asked for. */
+export async function listUpdates(db: Db, incidentId: number, options: { internal?: boolean } = {}): Promise<IncidentUpdate[]> {
+  let query = db.selectFrom('incident_updates').selectAll().where('incident_id', '=', incidentId).orderBy('id');
+  if (!options.internal) query = query.where('internal', '=', 0);
+  return (await query.execute()).map(toUpdate);
 }
 
 export async function insertBroadcast(db: Db, input: { updateId: number; audiences: string[]; channels: string[]; now: number }): Promise<number> {

@@ -15,6 +15,7 @@ import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncident
 import { insertAudienceDeliveries } from './audience';
 import { previewAudience, type ChannelPreview } from './audience-preview';
 import { checkMove, checkOpening, isClosed, kindOf } from './lifecycle';
+import { alertTeamFirst } from './team-alert';
 import type { PublishInput, PublishResult } from './publish';
 
 export interface PublishContext {
@@ -38,6 +39,7 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
     const version = await broadcastableVersion(trx, input.scriptVersionId);
     const incident = await incidentFor(trx, input, ctx.now);
     const rendered = render(version, input, ctx);
+    if (input.incidentId === undefined) await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered }, ctx);
     const update = await insertUpdate(trx, {
       incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
       rendered, createdBy: ctx.actor, now: ctx.now,

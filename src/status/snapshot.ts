@@ -62,7 +62,7 @@ export async function loadSnapshot(db: Kysely<Database>, options: { brand: strin
     .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(500).execute();
   const ids = incidentRows.map((r) => r.id);
   const updateRows = ids.length === 0 ? [] : await db.selectFrom('incident_updates').select(['id', 'incident_id', 'status', 'rendered', 'created_at'])
-    .where('incident_id', 'in', ids).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    .where('incident_id', 'in', ids).where('internal', '=', 0).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 
   const updates = new Map<number, SnapshotUpdate[]>();
   for (const row of updateRows) {

@@ -6,6 +6,7 @@ import { accounts } from './migrations/003-accounts';
 import { scriptLibrary } from './migrations/004-script-library';
 import { quarantine } from './migrations/005-quarantine';
 import { componentStatus } from './migrations/006-component-status';
+import { internalUpdates } from './migrations/007-internal-updates';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(store: Store): Record<string, Migration> {
     '004-script-library': scriptLibrary(store.caps),
     '005-quarantine': quarantine(store.caps),
     '006-component-status': componentStatus(store.caps),
+    '007-internal-updates': internalUpdates,
   };
 }
 

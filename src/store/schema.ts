@@ -73,7 +73,7 @@ export interface IncidentsTable {
 }
 export interface IncidentUpdatesTable {
   id: Id; incident_id: number; status: string; script_version_id: number; variables: Json;
-  rendered: Json; created_by: string; created_at: CreatedAt;
+  rendered: Json; created_by: string; created_at: CreatedAt; internal: Generated<number>;
 }
 export interface BroadcastsTable {
   id: Id; update_id: number; audiences: Json; channels: Json; created_at: CreatedAt;

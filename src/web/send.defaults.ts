@@ -52,7 +52,7 @@ export async function knownValues(db: Kysely<Database>, declared: VariableDeclar
 
 /** The most recent value sent for each variable name (this incident's first, when updating one). */
 async function lastValues(db: Kysely<Database>, incidentId?: number): Promise<Record<string, string>> {
-  const rows = await db.selectFrom('incident_updates').select(['variables', 'incident_id']).orderBy('id', 'desc').limit(20).execute();
+  const rows = await db.selectFrom('incident_updates').select(['variables', 'incident_id']).where('internal', '=', 0).orderBy('id', 'desc').limit(20).execute();
   const sorted = incidentId === undefined ? rows : [...rows.filter((r) => r.incident_id === incidentId), ...rows.filter((r) => r.incident_id !== incidentId)];
   const values: Record<string, string> = {};
   for (const row of sorted) {
