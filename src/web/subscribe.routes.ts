@@ -68,7 +68,7 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
       ? {
         subject: `Confirm: ${brand} status updates`,
         text: parsed.data.channel === 'sms'
-          ? `${brand}: confirm status texts at ${link(`/subscribe/confirm/${result.subscription.confirmToken ?? ''}`)} (48 h). Not you? Ignore this.`
+          ? `${brand}: reply YES to get status texts, or confirm at ${link(`/subscribe/confirm/${result.subscription.confirmToken ?? ''}`)} (48 h). Not you? Ignore this.`
           : `Someone, hopefully you, asked to get ${brand} status updates here.\n\nConfirm: ${link(`/subscribe/confirm/${result.subscription.confirmToken ?? ''}`)}\n\nThe link works for 48 hours. If this was not you, ignore this message: nothing more will be sent.`,
       }
       : { subject: `Your ${brand} status updates`, text: `You already get ${brand} status updates here. Change or stop them: ${link(`/subscribe/manage/${result.subscription.manageToken}`)}` };

@@ -1,4 +1,5 @@
 import { createComponent } from '../../../src/components/component.repository';
+import { signTwilio } from '../../../src/channels/webhook-signatures';
 import { sendgridRecipients } from '../../../src/channels/sandbox/sendgrid.fake';
 import { unsubscribeToken } from '../../../src/subscriptions/unsubscribe-link';
 import { CONFIRM_TTL_MS } from '../../../src/subscriptions/self-service';
@@ -107,6 +108,26 @@ describe('self-service subscriptions', () => {
     expect(post.status).toBe(200);
     await settledPublish(['checkout']);
     expect(mailTo(t, address)).toHaveLength(3);
+  });
+
+  it('[R2] when a visitor subscribes by SMS and replies YES, then the subscription is confirmed and the next update reaches the phone', async () => {
+    const visitor = new WebClient(t.crier.url());
+    await visitor.page('/subscribe');
+    const res = await visitor.post('/subscribe', { channel: 'sms', address: '(201) 555-0123' });
+    expect(res.status).toBe(200);
+    const texts = () => t.sandbox.twilio.messages().filter((m) => m.to === '+12015550123');
+    expect(texts()).toHaveLength(1);
+    expect(texts()[0]?.body).toMatch(/reply YES/);
+
+    const form = { From: '+12015550123', Body: 'yes' };
+    const url = `${t.crier.url()}/webhooks/twilio/inbound`;
+    const reply = await fetch(url, { method: 'POST', headers: { 'x-twilio-signature': signTwilio(t.sandbox.twilio.authToken, url, form) }, body: new URLSearchParams(form) });
+    expect(reply.status).toBe(200);
+    const sub = await t.store.db.selectFrom('subscriptions').innerJoin('addresses', 'addresses.id', 'subscriptions.address_id').select('consent').where('addresses.address', '=', '+12015550123').executeTakeFirstOrThrow();
+    expect(sub.consent).toBe('confirmed');
+    const { broadcastId } = await t.publish({ incident: { title: 'Texts test', impact: 'minor', components: [] }, channels: ['sms'] });
+    expect(await t.settled(broadcastId, 15_000)).toBe(true);
+    expect(texts()).toHaveLength(2);
   });
 
   it('[R2] when the form is filled badly or by a bot, then it names the field, or quietly stores nothing', async () => {
