@@ -153,8 +153,16 @@ export class Lane {
       return;
     }
     this.stats.firstRequestAt ??= this.now();
-    this.stats.requests += 1;
-    const outcomes = await chain.send(messages);
+    // One provider request carries one content: a broadcast's messages differ only where the
+    // recipient's version does (a reseller's email), so each content goes out on its own.
+    const groups = new Map<string, number[]>();
+    messages.forEach((m, i) => groups.set(m.contentKey, [...(groups.get(m.contentKey) ?? []), i]));
+    const outcomes: Awaited<ReturnType<typeof chain.send>> = new Array(messages.length);
+    for (const indexes of groups.values()) {
+      this.stats.requests += 1;
+      const sent = await chain.send(indexes.map((i) => messages[i] as OutboundMessage));
+      indexes.forEach((i, k) => { outcomes[i] = sent[k] as (typeof outcomes)[number]; });
+    }
     const settled = await settleBatch(store.db, rows, outcomes, { owner: this.owner, policy, now: this.now() });
     this.stats.sent += settled.sent.length;
     this.stats.retried += settled.retried;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { OutboundMessage, Channel } from '../channels/provider';
 import { unsubscribeHeaders, type RenderedUpdate } from '../render';
+import { escapeHtml } from '../render/email';
 import type { Database } from '../store/schema';
 import type { DeliveryRow } from './delivery.repository';
 import type { MessageSource } from './lane';
@@ -29,19 +30,27 @@ export class RenderedMessageSource implements MessageSource {
 
   async build(rows: DeliveryRow[]): Promise<OutboundMessage[]> {
     const messages: OutboundMessage[] = [];
+    const resellers = await this.resellers(rows);
     for (const row of rows) {
       const snap = await this.snapshot(row.broadcast_id);
-      messages.push(await this.message(row, snap));
+      messages.push(await this.message(row, snap, resellers.has(row.contact_id ?? -1)));
     }
     return messages;
   }
 
-  private async message(row: DeliveryRow, { rendered, incidentId }: Snapshot): Promise<OutboundMessage> {
+  private async message(row: DeliveryRow, { rendered, incidentId }: Snapshot, reseller: boolean): Promise<OutboundMessage> {
     const channel = row.channel as Channel;
     const base = { deliveryId: row.id, channel, address: row.address, contentKey: `b${row.broadcast_id}:${channel}` };
     switch (channel) {
       case 'email': {
         const url = this.options.unsubscribeUrl('email', row.address);
+        const note = reseller ? rendered.reseller?.text.trim() ?? '' : '';
+        if (note) {
+          // Resellers get the briefing first, then the customer notice to forward as it is.
+          const text = `${note}\n\n---- For your customers (forward as is) ----\n\n${rendered.email.text}`;
+          const html = `${note.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('')}<hr><p><strong>For your customers (forward as is):</strong></p>${rendered.email.html}`;
+          return { ...base, contentKey: `${base.contentKey}:reseller`, subject: rendered.email.subject, text, html, unsubscribeUrl: url, headers: unsubscribeHeaders(url) };
+        }
         return { ...base, subject: rendered.email.subject, text: rendered.email.text, html: rendered.email.html, unsubscribeUrl: url, headers: unsubscribeHeaders(url) };
       }
       case 'sms':
@@ -53,6 +62,14 @@ export class RenderedMessageSource implements MessageSource {
         return { ...base, text: rendered.x.text, replyToId: incident?.x_thread_id ?? undefined };
       }
     }
+  }
+
+  /** Which of these email deliveries go to resellers. */
+  private async resellers(rows: DeliveryRow[]): Promise<Set<number>> {
+    const ids = [...new Set(rows.filter((r) => r.channel === 'email' && r.contact_id !== null).map((r) => r.contact_id as number))];
+    if (ids.length === 0) return new Set();
+    const found = await this.db.selectFrom('contacts').select('id').where('id', 'in', ids).where('kind', '=', 'reseller').execute();
+    return new Set(found.map((c) => c.id));
   }
 
   private async snapshot(broadcastId: number): Promise<Snapshot> {
