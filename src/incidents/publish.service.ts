@@ -9,6 +9,7 @@ import { getScript } from '../scripts/script.repository';
 import type { ScriptVersion } from '../scripts/script-version';
 import { getScriptVersion } from '../scripts/script-version.repository';
 import { valuesForSend } from '../scripts/variables';
+import { parseStringList } from '../contacts/json-list';
 import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Impact, type Incident } from './incident';
 import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncidentStatus } from './incident.repository';
@@ -99,7 +100,7 @@ async function updateComponents(trx: Transaction<Database>, incident: Incident, 
   if (incident.components.length === 0) return;
   if (isClosed(input.status)) {
     const others = await trx.selectFrom('incidents').select('components').where('resolved_at', 'is', null).where('id', '!=', incident.id).execute();
-    const stillAffected = new Set(others.flatMap((o) => parseList(o.components)));
+    const stillAffected = new Set(others.flatMap((o) => parseStringList(o.components)));
     await setComponentStatus(trx, incident.components.filter((k) => !stillAffected.has(k)), input.componentStatus ?? 'operational', now);
     return;
   }
@@ -110,14 +111,6 @@ async function updateComponents(trx: Transaction<Database>, incident: Incident, 
   if (status) await setComponentStatus(trx, incident.components, status, now);
 }
 
-function parseList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 async function incidentFor(trx: Transaction<Database>, input: PublishInput, now: number): Promise<Incident> {
   if (input.incidentId !== undefined) {

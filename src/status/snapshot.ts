@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { COMPONENT_STATUSES, isComponentStatus, type ComponentStatus } from '../components/component';
 import { INCIDENT_STATUSES, type Impact, type IncidentStatus } from '../incidents/incident';
 import { kindOf } from '../incidents/lifecycle';
+import { parseStringList } from '../contacts/json-list';
 import type { Database } from '../store/schema';
 
 export const HISTORY_DAYS = 90;
@@ -72,7 +73,7 @@ export async function loadSnapshot(db: Kysely<Database>, options: { brand: strin
     updates.set(row.incident_id, list);
   }
   const incidents: SnapshotIncident[] = incidentRows.map((r) => ({
-    id: r.id, title: r.title, status: asStatus(r.status), impact: r.impact as Impact, components: parseList(r.components),
+    id: r.id, title: r.title, status: asStatus(r.status), impact: r.impact as Impact, components: parseStringList(r.components),
     startedAt: r.started_at, resolvedAt: r.resolved_at, updates: updates.get(r.id) ?? [],
   }));
   const components: SnapshotComponent[] = componentRows.map((r) => ({
@@ -112,11 +113,3 @@ function pageOf(rendered: string): { title: string; body: string } {
   }
 }
 
-function parseList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}

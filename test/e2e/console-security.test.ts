@@ -1,4 +1,4 @@
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
 import { createAccount, PASSWORD, signedIn } from '../support/session';
 
@@ -48,12 +48,7 @@ describe('console security in the browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const problems: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    await page.goto(`${t.crier.url()}/console`);
-    expect(new URL(page.url()).pathname).toBe('/login');
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/console$/);
+    await signInThrough(page, `${t.crier.url()}/console`, email, PASSWORD);
     expect(await page.locator('h1').textContent()).toBe('Console');
     expect(await page.locator('nav a', { hasText: 'People' }).count()).toBe(0);
     expect(await page.evaluate("getComputedStyle(document.querySelector('nav button')).backgroundColor")).toBe('rgb(255, 255, 255)');

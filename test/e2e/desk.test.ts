@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
 import { DRAFT_MARKER, openIncidentWithScripts } from '../support/desk';
 import { createAccount, PASSWORD } from '../support/session';
@@ -26,12 +26,7 @@ describe('staff desk in the browser', () => {
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
     page.on('pageerror', (e) => { problems.push(e.message); });
 
-    await page.goto(`${t.crier.url()}/desk`);
-    expect(new URL(page.url()).pathname).toBe('/login');
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/desk$/);
+    await signInThrough(page, `${t.crier.url()}/desk`, email, PASSWORD);
     expect(await page.locator('h1').textContent()).toBe('Staff desk');
 
     const incident = page.locator(`section[data-incident="${incidentId}"]`);
@@ -68,11 +63,7 @@ describe('staff desk in the browser', () => {
     const { email } = await createAccount(t.store, 'staff');
     const context = await browser.browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${t.crier.url()}/login?next=%2Fdesk`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/desk$/);
+    await signInThrough(page, `${t.crier.url()}/login?next=%2Fdesk`, email, PASSWORD);
     const script = page.locator(`section[data-incident="${incidentId}"] article.desk-script`).first();
     expect(await script.locator('pre[id$="-sms"]').textContent()).toBe('Zebra checkout problem; we are on it. Next update by 11:45 UTC.');
     expect(await script.locator('button[data-copy]').first().isVisible()).toBe(false);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { publishUpdate } from '../../src/incidents/publish.service';
 import { approve, DEFAULT_SCRIPT_RULES } from '../../src/scripts/script.service';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
 import { waitFor } from '../support/process';
 import { createAccount, PASSWORD } from '../support/session';
@@ -99,11 +99,7 @@ describe('owner sends a notice from a phone', () => {
 
     const page = await browser.browser.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${t.crier.url()}/console/broadcasts/${result.broadcastId}`);
-    await page.fill('input[name=email]', owner.email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/console\/broadcasts\/\d+$/);
+    await signInThrough(page, `${t.crier.url()}/console/broadcasts/${result.broadcastId}`, owner.email, PASSWORD);
     expect(await page.locator('table.progress td.failed').allTextContents()).toEqual(['20']);
     const csv = await page.evaluate(async (id) => (await fetch(`/console/broadcasts/${id}/deliveries.csv?state=failed`)).text(), result.broadcastId);
     expect(csv.trim().split('\r\n')).toHaveLength(21);

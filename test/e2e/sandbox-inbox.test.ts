@@ -1,4 +1,4 @@
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
 import { createAccount, PASSWORD, signedIn } from '../support/session';
 
@@ -34,12 +34,7 @@ describe('sandbox inbox', () => {
     const { email } = await createAccount(t.store, 'comms');
     const page = await browser.browser.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${t.crier.url()}/sandbox`);
-    expect(new URL(page.url()).pathname).toBe('/login');
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/sandbox$/);
+    await signInThrough(page, `${t.crier.url()}/sandbox`, email, PASSWORD);
     expect(await page.locator('h1').textContent()).toBe('Sandbox inbox');
     const smsRows = page.locator('h2:has-text("SMS") + table tbody tr');
     expect(await smsRows.count()).toBe(2);

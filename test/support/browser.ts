@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -11,4 +11,20 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return { browser, close: () => browser.close() };
+}
+
+/**
+ * Opens a signed-in page as a person would: go where they want, get sent to the sign-in form,
+ * sign in, land back there. Returns how many interactions that took (fill, fill, click).
+ */
+export async function signInThrough(page: Page, url: string, email: string, password: string): Promise<number> {
+  const target = new URL(url);
+  const landing = target.pathname === '/login' ? target.searchParams.get('next') ?? '/console' : target.pathname;
+  await page.goto(url);
+  if (new URL(page.url()).pathname !== '/login') throw new Error(`expected the sign-in form, got ${page.url()}`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === landing);
+  return 3;
 }
