@@ -32,7 +32,7 @@ export async function alertTeamFirst(
   customer: { versionId: number; rendered: RenderedUpdate },
   ctx: PublishContext,
 ): Promise<{ broadcastId: number; recipients: number } | undefined> {
-  const members = await trx.selectFrom('team_members').select(['id', 'name', 'email', 'phone', 'slack', 'role'])
+  const members = await trx.selectFrom('team_members').select(['id', 'name', 'email', 'alt_email', 'phone', 'alt_phone', 'slack', 'role'])
     .where((eb) => eb.or([
       eb(eb.fn('lower', ['role']), 'in', COMMS_ROLES),
       ...(incident.failureTypeId === null ? [] : [eb('id', 'in', eb.selectFrom('responders').select('team_member_id').where('failure_type_id', '=', incident.failureTypeId))]),
@@ -40,7 +40,7 @@ export async function alertTeamFirst(
     .orderBy('id').execute();
   const rows: [Channel, string][] = [];
   for (const m of members) {
-    for (const [channel, address] of [['email', m.email], ['sms', m.phone], ['slack', m.slack]] as const) if (address) rows.push([channel, address]);
+    for (const [channel, address] of [['email', m.email], ['email', m.alt_email], ['sms', m.phone], ['sms', m.alt_phone], ['slack', m.slack]] as const) if (address) rows.push([channel, address]);
   }
   if (rows.length === 0) return undefined;
 

@@ -12,7 +12,9 @@ export async function createTeamMember(db: Db, input: NewTeamMember): Promise<Te
       name: input.name,
       role: input.role,
       email: input.email ?? null,
+      alt_email: input.altEmail ?? null,
       phone: input.phone ?? null,
+      alt_phone: input.altPhone ?? null,
       slack: input.slack ?? null,
       is_backup: input.isBackup ? 1 : 0,
       created_at: Date.now(),
@@ -43,7 +45,9 @@ export async function updateTeamMember(db: Db, id: number, patch: TeamMemberPatc
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.role !== undefined) set.role = patch.role;
   if (patch.email !== undefined) set.email = patch.email;
+  if (patch.altEmail !== undefined) set.alt_email = patch.altEmail;
   if (patch.phone !== undefined) set.phone = patch.phone;
+  if (patch.altPhone !== undefined) set.alt_phone = patch.altPhone;
   if (patch.slack !== undefined) set.slack = patch.slack;
   if (patch.isBackup !== undefined) set.is_backup = patch.isBackup ? 1 : 0;
   if (Object.keys(set).length === 0) return getTeamMember(db, id);

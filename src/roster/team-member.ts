@@ -8,7 +8,11 @@ export interface TeamMember {
   name: string;
   role: string;
   email: string | null;
+  /** A second inbox that reaches them; alerted too. */
+  altEmail: string | null;
   phone: string | null;
+  /** A second handset that reaches them; alerted too. */
+  altPhone: string | null;
   slack: string | null;
   isBackup: boolean;
   createdAt: number;
@@ -19,7 +23,9 @@ export interface NewTeamMember {
   name: string;
   role: string;
   email?: string | null;
+  altEmail?: string | null;
   phone?: string | null;
+  altPhone?: string | null;
   slack?: string | null;
   isBackup?: boolean;
 }
@@ -35,7 +41,9 @@ export function toTeamMember(row: TeamMemberRow): TeamMember {
     name: row.name,
     role: row.role,
     email: row.email,
+    altEmail: row.alt_email,
     phone: row.phone,
+    altPhone: row.alt_phone,
     slack: row.slack,
     isBackup: row.is_backup === 1,
     createdAt: row.created_at,

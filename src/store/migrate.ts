@@ -7,6 +7,7 @@ import { scriptLibrary } from './migrations/004-script-library';
 import { quarantine } from './migrations/005-quarantine';
 import { componentStatus } from './migrations/006-component-status';
 import { internalUpdates } from './migrations/007-internal-updates';
+import { rosterAlternates } from './migrations/008-roster-alternates';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrations(store: Store): Record<string, Migration> {
     '005-quarantine': quarantine(store.caps),
     '006-component-status': componentStatus(store.caps),
     '007-internal-updates': internalUpdates,
+    '008-roster-alternates': rosterAlternates,
   };
 }
 

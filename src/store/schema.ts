@@ -27,7 +27,7 @@ export interface ApiTokensTable {
 }
 export interface TeamMembersTable {
   id: Id; key: string; name: string; role: string; email: string | null; phone: string | null;
-  slack: string | null; is_backup: number; created_at: CreatedAt;
+  slack: string | null; is_backup: number; created_at: CreatedAt; alt_email: string | null; alt_phone: string | null;
 }
 export interface FailureTypesTable { id: Id; key: string; name: string; description: string; created_at: CreatedAt }
 export interface RespondersTable { id: Id; failure_type_id: number; team_member_id: number; rank: number }

@@ -16,6 +16,7 @@ import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
+import { rosterRoutes } from './roster.routes';
 import { sandboxRoutes } from './sandbox.routes';
 import { scriptApiRoutes } from './scripts-api.routes';
 import { scriptRoutes } from './scripts.routes';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console/scripts', scriptRoutes({ db: deps.store.db, access, brand: deps.brandName, scriptRules: deps.scriptRules }));
   app.use(deskRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
+  app.use('/console/roster', rosterRoutes({ db: deps.store.db, access, brand: deps.brandName, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));

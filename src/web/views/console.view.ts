@@ -16,6 +16,7 @@ const LINKS: { href: string; label: string; permission: Permission }[] = [
   { href: '/console', label: 'Home', permission: 'incidents:read' },
   { href: '/desk', label: 'Staff desk', permission: 'desk:read' },
   { href: '/console/scripts', label: 'Scripts', permission: 'desk:read' },
+  { href: '/console/roster', label: 'Roster', permission: 'incidents:read' },
   { href: '/console/users', label: 'People', permission: 'users:manage' },
   { href: '/console/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/console/audit', label: 'Audit log', permission: 'audit:read' },

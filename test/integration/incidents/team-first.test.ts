@@ -21,11 +21,12 @@ describe.each(DIALECTS)('%s: the team hears first', (dialect) => {
       .select('script_versions.id').where('scripts.key', '=', 'internal-team-alert').executeTakeFirstOrThrow();
     await approve(store.db, internal.id, 'user:1', DEFAULT_SCRIPT_RULES);
 
-    const member = (key: string, role: string, email: string | null, phone: string | null, slack: string | null) => createTeamMember(store.db, { key, name: key, role, email, phone, slack });
+    const member = (key: string, role: string, email: string | null, phone: string | null, slack: string | null, alt: { altEmail?: string; altPhone?: string } = {}) =>
+      createTeamMember(store.db, { key, name: key, role, email, phone, slack, ...alt });
     await member('olive', 'owner', 'olive@example.com', '+15555550201', 'U0OLIVE');
-    await member('casey', 'comms lead', 'casey@example.com', '+15555550202', null);
-    const rae = await member('rae', 'technical responder', 'rae@example.com', '+15555550203', 'U0RAE');
-    const sam = await member('sam', 'technical responder', 'sam@example.com', '+15555550204', 'U0SAM');
+    await member('casey', 'comms lead', 'casey@example.com', '+15555550202', null, { altPhone: '+15555550212' });
+    const rae = await member('rae', 'technical responder', 'rae@example.com', '+15555550203', 'U0RAE', { altEmail: 'rae@home.example.com', altPhone: '+15555550213' });
+    const sam = await member('sam', 'technical responder', 'sam@example.com', '+15555550204', 'U0SAM', { altEmail: 'sam@home.example.com', altPhone: '+15555550214' });
     await member('fran', 'front desk', 'fran@example.com', '+15555550205', null);
     const payments = await createFailureType(store.db, { key: 'payments', name: 'Payments down' });
     const network = await createFailureType(store.db, { key: 'network', name: 'Network outage' });
@@ -34,7 +35,7 @@ describe.each(DIALECTS)('%s: the team hears first', (dialect) => {
   });
   afterAll(async () => { await store.dispose(); });
 
-  it('[R5] when an incident of failure type T opens, then T\'s responders and the comms team are alerted on all their channels before any customer delivery is created', async () => {
+  it('[R5] when an incident of failure type T opens, then T\'s responders and the comms team are alerted on all their channels and alternate addresses before any customer delivery is created', async () => {
     const now = Date.now();
     const result = await publishUpdate(store.db, {
       incident: { title: 'Card payments failing', impact: 'major', components: [], failureType: 'payments' }, status: 'investigating', scriptVersionId: versionId,
@@ -50,17 +51,17 @@ describe.each(DIALECTS)('%s: the team hears first', (dialect) => {
 
     const team = await store.db.selectFrom('deliveries').select(['id', 'channel', 'address']).where('broadcast_id', '=', alert.id).orderBy('id').execute();
     expect(team.map((d) => `${d.channel}:${d.address}`).sort()).toEqual([
-      'email:casey@example.com', 'email:olive@example.com', 'email:rae@example.com',
+      'email:casey@example.com', 'email:olive@example.com', 'email:rae@example.com', 'email:rae@home.example.com',
       'slack:U0OLIVE', 'slack:U0RAE',
-      'sms:+15555550201', 'sms:+15555550202', 'sms:+15555550203',
+      'sms:+15555550201', 'sms:+15555550202', 'sms:+15555550203', 'sms:+15555550212', 'sms:+15555550213',
     ]);
     const customers = await store.db.selectFrom('deliveries').select(['id']).where('broadcast_id', '=', customer.id).execute();
     expect(customers.length).toBe(10);
     expect(Math.max(...team.map((d) => d.id))).toBeLessThan(Math.min(...customers.map((d) => d.id)));
 
     // The lanes take the oldest due work first, so the team's messages leave first.
-    const firstSms = await claimDue(store.db, store.caps, { channel: 'sms', now: now + 1, leaseMs: 60_000, owner: 'test', limit: 3 });
-    expect(firstSms.map((d) => d.address).sort()).toEqual(['+15555550201', '+15555550202', '+15555550203']);
+    const firstSms = await claimDue(store.db, store.caps, { channel: 'sms', now: now + 1, leaseMs: 60_000, owner: 'test', limit: 5 });
+    expect(firstSms.map((d) => d.address).sort()).toEqual(['+15555550201', '+15555550202', '+15555550203', '+15555550212', '+15555550213']);
 
     // The alert is internal: it is not on the public page.
     const snapshot = await loadSnapshot(store.db, { brand: 'Crier', url: 'https://status.example.com/status', now });

@@ -12,6 +12,8 @@ import { SITUATIONS } from '../../../src/scripts/script';
 import { createScript } from '../../../src/scripts/script.service';
 import { DRAFT_FIELDS } from '../../../src/web/script-form';
 import { buildDraft } from '../../support/factories';
+import { createFailureType } from '../../../src/roster/failure-type.repository';
+import { createTeamMember } from '../../../src/roster/team-member.repository';
 
 /**
  * Every endpoint that takes a body or a query gets at least 1,000 generated inputs: well-formed,
@@ -207,6 +209,22 @@ describe('generated input on every endpoint', () => {
     add('POST', '/api/scripts/:id/draft', nearJson(draft, []), ownerCookie, `/api/scripts/${apiScript.scriptId}/draft`);
     add('POST', '/api/scripts/versions/:id/approve', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/approve`);
     add('POST', '/api/scripts/versions/:id/retire', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/retire`);
+    const rosterMember = async (key: string) => (await createTeamMember(t.store.db, { key, name: `Fuzz ${key}`, role: 'technical responder', email: `${key}@example.com` })).id;
+    const edited = await rosterMember('fuzz-edited');
+    const removed = await rosterMember('fuzz-removed');
+    const failureType = await createFailureType(t.store.db, { key: 'fuzz-failure', name: 'Fuzzed failure' });
+    const rosterValid = {
+      key: fc.constantFrom('fuzz-member', 'Bad Key', 'fuzz-edited'), role: fc.constantFrom('owner', 'comms lead', 'technical responder', 'sales', 'boss'),
+      email: fc.oneof(fc.emailAddress(), fc.constantFrom('', 'not-an-email')), altEmail: fc.oneof(fc.emailAddress(), fc.constant('')),
+      phone: fc.constantFrom('', '+1 201 555 0123', '(201) 555-0124', '555', '+44 20 7946 0018 ext. 2'), altPhone: fc.constantFrom('', '+1 201 555 0125', 'call me'),
+      slack: fc.constantFrom('', 'U0EXAMPLE1', 'nobody'), isBackup: fc.constantFrom('on', 'off', 'yes'),
+    };
+    const memberFields = ['name', 'role', 'email', 'altEmail', 'phone', 'altPhone', 'slack', 'isBackup'];
+    add('POST', '/console/roster/members', form(['key', ...memberFields], rosterValid), ownerCookie);
+    add('POST', '/console/roster/members/:id', form(memberFields, rosterValid), ownerCookie, `/console/roster/members/${edited}`);
+    add('POST', '/console/roster/members/:id/delete', form([]), ownerCookie, `/console/roster/members/${removed}/delete`);
+    add('POST', '/console/roster/failure-types', form(['key', 'name', 'description'], { key: fc.constantFrom('fuzz-type', 'Bad Key', 'fuzz-failure') }), ownerCookie);
+    add('POST', '/console/roster/failure-types/:id/responders', form(['responders'], { responders: fc.constantFrom(String(edited), String(removed), '', '0', '999999', 'x') }), ownerCookie, `/console/roster/failure-types/${failureType.id}/responders`);
     add('POST', '/unsubscribe/:token', form(['List-Unsubscribe']), () => ({}));
     const pending = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-sub@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, now: Date.now() });
     const visitorHeaders = (_e: string, b: Body) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) });
@@ -255,6 +273,8 @@ describe('generated input on every endpoint', () => {
     'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events',
     'POST /console/scripts', 'POST /console/scripts/:id/draft', 'POST /console/scripts/versions/:id/approve', 'POST /console/scripts/versions/:id/retire',
     'GET /api/scripts', 'POST /api/scripts', 'POST /api/scripts/:id/draft', 'POST /api/scripts/versions/:id/approve', 'POST /api/scripts/versions/:id/retire',
+    'POST /console/roster/members', 'POST /console/roster/members/:id', 'POST /console/roster/members/:id/delete', 'POST /console/roster/failure-types',
+    'POST /console/roster/failure-types/:id/responders',
   ];
 
   it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
