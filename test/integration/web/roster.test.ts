@@ -34,7 +34,7 @@ describe('team roster in the console', () => {
   });
   afterAll(async () => { await t?.stop(); });
 
-  it('[R6] when comms adds members with alternates and a failure type with two responders, then the roster shows them in rank order and each change is audited', async () => {
+  it('when comms adds members with alternates and a failure type with two responders, then the roster shows them in rank order and each change is audited', async () => {
     await comms.page('/console/roster');
     for (const m of [RAE, SAM]) {
       const res = await comms.post('/console/roster/members', m);
@@ -71,7 +71,7 @@ describe('team roster in the console', () => {
     expect(responders.map((a) => a.detail)).toEqual([{ responders: ['sam', 'rae'] }]);
   });
 
-  it('[R6] when an incident of that failure type opens, then both responders are alerted on their primary and alternate addresses', async () => {
+  it('[R5] when an incident of that failure type opens, then both responders are alerted on their primary and alternate addresses', async () => {
     const result = await t.publish({ incident: { title: 'Card payments failing', impact: 'major', components: [], failureType: 'payments' }, channels: ['email'] });
     const alert = await t.store.db.selectFrom('broadcasts').innerJoin('incident_updates', 'incident_updates.id', 'broadcasts.update_id')
       .select('broadcasts.id').where('incident_updates.incident_id', '=', result.incidentId).where('incident_updates.internal', '=', 1).executeTakeFirstOrThrow();
@@ -83,7 +83,7 @@ describe('team roster in the console', () => {
     ]);
   });
 
-  it('[R6] when a phone, email or key is wrong, then the form comes back naming the field, with what was typed, and nothing is saved', async () => {
+  it('when a phone, email or key is wrong, then the form comes back naming the field, with what was typed, and nothing is saved', async () => {
     await comms.page('/console/roster');
     const before = (await listTeamMembers(t.store.db)).length;
     const badPhone = await comms.post('/console/roster/members', { ...RAE, key: 'kim', phone: '555', altEmail: 'not an email' });
@@ -123,7 +123,7 @@ describe('team roster in the console', () => {
     expect(await dupType.text()).toContain('data-field="key"');
   });
 
-  it('[R6] when staff open the roster, then they see it without forms, and every change they try is refused with 403', async () => {
+  it('when staff open the roster, then they see it without forms, and every change they try is refused with 403', async () => {
     const page = await staff.page('/console/roster');
     expect(page.status).toBe(200);
     expect(page.html).toContain('Rae Responder');
@@ -150,7 +150,7 @@ describe('team roster in the console', () => {
     expect((await listAudit(t.store.db, { limit: 1000 })).length).toBe(auditBefore);
   });
 
-  it('[R6] when comms edits and then removes a member, then the change and the removal are audited and the member leaves the responder list', async () => {
+  it('when comms edits and then removes a member, then the change and the removal are audited and the member leaves the responder list', async () => {
     await comms.page('/console/roster');
     const sam = await getTeamMemberByKey(t.store.db, 'sam');
     const edit = await comms.post(`/console/roster/members/${sam?.id}`, { ...SAM, role: 'comms lead', altEmail: '', isBackup: 'on' });
