@@ -17,7 +17,7 @@ function toUpdate(row: Selectable<IncidentUpdatesTable>): IncidentUpdate {
   return {
     id: row.id, incidentId: row.incident_id, status: row.status as IncidentStatus, scriptVersionId: row.script_version_id,
     variables: JSON.parse(row.variables) as Record<string, string>, rendered: JSON.parse(row.rendered) as unknown,
-    createdBy: row.created_by, createdAt: row.created_at,
+    createdBy: row.created_by, createdAt: row.created_at, internal: row.internal === 1,
   };
 }
 

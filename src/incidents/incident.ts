@@ -41,4 +41,6 @@ export interface IncidentUpdate {
   rendered: unknown;
   createdBy: string;
   createdAt: number;
+  /** The team's first alert: kept with the incident, never shown publicly. */
+  internal: boolean;
 }

@@ -5,8 +5,8 @@ import { actorOf } from '../auth/user';
 import { recordAudit } from '../audit/audit.repository';
 import { CHANNELS } from '../channels/provider';
 import { AppError, fieldProblems } from '../errors';
-import { IMPACTS, INCIDENT_STATUSES } from '../incidents/incident';
-import { getIncident } from '../incidents/incident.repository';
+import { IMPACTS, INCIDENT_STATUSES, STATUS_LABELS } from '../incidents/incident';
+import { getIncident, listUpdates } from '../incidents/incident.repository';
 import { isClosed } from '../incidents/lifecycle';
 import { AUDIENCES, publishInput, type PublishInput } from '../incidents/publish';
 import { previewUpdate, publishUpdate, type PublishContext, type PublishPreview } from '../incidents/publish.service';
@@ -161,6 +161,27 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
     });
     return { id, incidentTitle: broadcast.title, status: broadcast.status, rows, done: rows.every((r) => r.queued === 0), canRetry: rows.some((r) => r.failed > 0) };
   }
+
+  router.get('/incidents/:id', allow(rules.need('incidents:read')), async (req, res) => {
+    const { id } = broadcastParam.parse(req.params);
+    const incident = await getIncident(db, id);
+    if (!incident) throw new AppError('not_found', `No incident ${id}.`, [{ field: 'id', message: 'no incident with this id' }]);
+    const updates = (await listUpdates(db, id, { internal: true })).reverse();
+    const broadcasts = updates.length === 0 ? [] : await db.selectFrom('broadcasts').select(['id', 'update_id']).where('update_id', 'in', updates.map((u) => u.id)).execute();
+    const canSend = principalOf(req).role !== 'staff';
+    res.type('html').send(consolePage(ctx(req, res), incident.title, html`
+<p>${STATUS_LABELS[incident.status]} · impact ${incident.impact}${incident.components.length > 0 ? ` · ${incident.components.join(', ')}` : ''}</p>
+<p class="muted">Started <time datetime="${new Date(incident.startedAt).toISOString()}">${new Date(incident.startedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${incident.resolvedAt !== null ? ` · closed ${new Date(incident.resolvedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC` : ''}</p>
+${canSend ? html`<p><a class="button" href="/console/send?incident=${incident.id}">Post an update</a></p>` : ''}
+<h2>Timeline</h2>
+${updates.map((u) => {
+    const page = (u.rendered as { page?: { title?: string; body?: string } }).page;
+    const b = broadcasts.find((x) => x.update_id === u.id);
+    return html`<article class="timeline" data-update="${u.id}"><h3>${STATUS_LABELS[u.status]}${u.internal ? html` <span class="badge">team only</span>` : ''}</h3>
+<p class="muted">${new Date(u.createdAt).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${u.createdBy} · script version ${u.scriptVersionId}${b ? html` · <a href="/console/broadcasts/${b.id}">broadcast ${b.id}</a>` : ''}</p>
+${page?.title ? html`<p><strong>${page.title}</strong></p>` : ''}<pre>${page?.body ?? ''}</pre></article>`;
+  })}`));
+  });
 
   router.get('/broadcasts/:id', allow(rules.need('incidents:read')), async (req, res) => {
     const { id } = broadcastParam.parse(req.params);

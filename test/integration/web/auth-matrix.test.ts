@@ -52,6 +52,7 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'GET /console/send': 'comms',
   'POST /console/send': 'comms',
   'GET /console/broadcasts/:id': 'staff',
+  'GET /console/incidents/:id': 'staff',
   'GET /console/broadcasts/:id/deliveries': 'staff',
   'GET /console/broadcasts/:id/deliveries.csv': 'staff',
   'POST /console/broadcasts/:id/retry': 'comms',
