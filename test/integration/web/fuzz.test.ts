@@ -49,24 +49,7 @@ const validUpdate = (scriptVersionId: number) => ({
 
 /** JSON near a valid publish request: any field replaced with anything, plus raw garbage. */
 function updateBodies(scriptVersionId: number): fc.Arbitrary<Body> {
-  const base = validUpdate(scriptVersionId);
-  const mutated = fc.record({
-    field: fc.constantFrom(...Object.keys(base), 'incident.title', 'incident.impact', 'incident.components', 'variables.service'),
-    value: fc.jsonValue({ maxDepth: 3 }),
-    drop: fc.boolean(),
-  }).map(({ field, value, drop }) => {
-    const copy = structuredClone(base) as Record<string, unknown>;
-    const [top, sub] = field.split('.') as [string, string | undefined];
-    if (sub) (copy[top] as Record<string, unknown>)[sub] = drop ? undefined : value;
-    else copy[top] = drop ? undefined : value;
-    return { kind: 'json' as const, value: copy };
-  });
-  return fc.oneof(
-    { weight: 6, arbitrary: mutated },
-    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => ({ kind: 'json' as const, value })) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((t) => ({ kind: 'raw' as const, text: t, type: 'application/json' })) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'json' as const, value: base }) },
-  );
+  return nearJson(validUpdate(scriptVersionId), ['incident.title', 'incident.impact', 'incident.components', 'variables.service']);
 }
 
 /** JSON near a valid body: one field (or one nested field) replaced or dropped, plus anything at all. */
