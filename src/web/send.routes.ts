@@ -186,7 +186,7 @@ ${page?.title ? html`<p><strong>${page.title}</strong></p>` : ''}<pre>${page?.bo
   router.get('/broadcasts/:id', allow(rules.need('incidents:read')), async (req, res) => {
     const { id } = broadcastParam.parse(req.params);
     const p = await progress(id);
-    const view = progressView(ctx(req, res), { ...p, canRetry: p.canRetry && principalOf(req).role !== 'staff' }, !p.done);
+    const view = progressView(ctx(req, res), { ...p, canRetry: p.canRetry && principalOf(req).role !== 'staff', canReport: principalOf(req).role !== 'staff' }, !p.done);
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(view);
   });
@@ -202,7 +202,8 @@ ${page?.title ? html`<p><strong>${page.title}</strong></p>` : ''}<pre>${page?.bo
     return { id, filter: q, rows: await query.execute() };
   }
 
-  router.get('/broadcasts/:id/deliveries', allow(rules.need('incidents:read')), async (req, res) => {
+  // Who got what is contact data: comms and owners, not the read-only desk.
+  router.get('/broadcasts/:id/deliveries', allow(rules.need('contacts:write')), async (req, res) => {
     const r = await report(req);
     const shown = r.rows.slice(0, 500);
     res.type('html').send(consolePage(ctx(req, res), `Broadcast ${r.id}: recipients`, html`
@@ -216,7 +217,7 @@ ${shown.map((d) => html`<tr><td>${d.channel}</td><td>${d.address}</td><td>${d.st
 <p><a href="/console/broadcasts/${r.id}">Back to progress</a></p>`));
   });
 
-  router.get('/broadcasts/:id/deliveries.csv', allow(rules.need('incidents:read')), async (req, res) => {
+  router.get('/broadcasts/:id/deliveries.csv', allow(rules.need('contacts:write')), async (req, res) => {
     const r = await report(req);
     const cell = (v: unknown) => {
       const s = v === null || v === undefined ? '' : String(v);

@@ -87,7 +87,7 @@ export interface ProgressRow {
 }
 
 /** Live progress of one broadcast, per channel; reloads itself until every delivery has settled. */
-export function progressView(c: ConsoleContext, b: { id: number; incidentTitle: string; status: string; rows: ProgressRow[]; done: boolean; canRetry: boolean }, refresh: boolean): string {
+export function progressView(c: ConsoleContext, b: { id: number; incidentTitle: string; status: string; rows: ProgressRow[]; done: boolean; canRetry: boolean; canReport: boolean }, refresh: boolean): string {
   const done = (r: ProgressRow) => r.total - r.queued;
   return consolePage(c, `Broadcast ${b.id}`, html`
 <p><strong>${b.incidentTitle}</strong> · ${b.status}</p>
@@ -97,7 +97,7 @@ ${b.rows.map((r) => html`<tr data-channel="${r.channel}"><td>${CHANNEL_LABELS[r.
 <td><progress max="${Math.max(r.total, 1)}" value="${r.total === 0 ? 1 : done(r)}"></progress><br><span class="pct">${r.total === 0 ? 100 : Math.floor((done(r) / r.total) * 100)}%</span></td>
 <td class="queued">${r.queued}</td><td class="sent">${r.sent}</td><td class="delivered">${r.delivered}</td><td class="failed">${r.failed}</td><td class="skipped">${r.skipped}</td></tr>`)}
 </tbody></table></div>
-<p><a href="/console/broadcasts/${b.id}/deliveries">Per-recipient report</a> · <a href="/console/broadcasts/${b.id}/deliveries.csv">CSV</a></p>
+${b.canReport ? html`<p><a href="/console/broadcasts/${b.id}/deliveries">Per-recipient report</a> · <a href="/console/broadcasts/${b.id}/deliveries.csv">CSV</a></p>` : ''}
 ${b.canRetry ? html`<form method="post" action="/console/broadcasts/${b.id}/retry">${csrfField(c.csrf)}<button type="submit">Retry failed deliveries</button></form>` : ''}
 `, refresh ? html`<meta http-equiv="refresh" content="2">` : html``);
 }
