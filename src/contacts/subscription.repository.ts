@@ -1,12 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors';
 import type { Database } from '../store/schema';
-import { newToken, toSubscription, type Consent, type NewSubscription, type Subscription } from './subscription';
+import { newToken, tokenDigest, toSubscription, type Consent, type LinkTokens, type NewSubscription, type Subscription } from './subscription';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Subscribes an address (one subscription per address); tokens are generated here. */
-export async function createSubscription(db: Db, input: NewSubscription): Promise<Subscription> {
+/** Subscribes an address (one subscription per address); link tokens are made here and returned once, stored as digests. */
+export async function createSubscription(db: Db, input: NewSubscription): Promise<Subscription & { links: LinkTokens }> {
+  const links: LinkTokens = { confirm: input.consent === 'pending' ? newToken() : null, manage: newToken() };
   const address = await db.selectFrom('addresses').select('contact_id').where('id', '=', input.addressId).executeTakeFirst();
   if (!address) throw new AppError('not_found', `No address with id ${input.addressId}`);
   const row = await db
@@ -18,13 +19,13 @@ export async function createSubscription(db: Db, input: NewSubscription): Promis
       consent: input.consent,
       consent_source: input.consentSource,
       consent_at: input.consentAt,
-      confirm_token: input.consent === 'pending' ? newToken() : null,
-      manage_token: newToken(),
+      confirm_token: links.confirm === null ? null : tokenDigest(links.confirm),
+      manage_token: tokenDigest(links.manage),
       created_at: Date.now(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toSubscription(row);
+  return { ...toSubscription(row), links };
 }
 
 export async function getSubscription(db: Db, id: number): Promise<Subscription | undefined> {
@@ -38,7 +39,7 @@ export async function getSubscriptionForAddress(db: Db, addressId: number): Prom
 }
 
 export async function getSubscriptionByManageToken(db: Db, manageToken: string): Promise<Subscription | undefined> {
-  const row = await db.selectFrom('subscriptions').selectAll().where('manage_token', '=', manageToken).executeTakeFirst();
+  const row = await db.selectFrom('subscriptions').selectAll().where('manage_token', '=', tokenDigest(manageToken)).executeTakeFirst();
   return row && toSubscription(row);
 }
 
@@ -52,7 +53,7 @@ export async function confirmSubscription(db: Db, confirmToken: string, at: numb
   const row = await db
     .updateTable('subscriptions')
     .set({ consent: 'confirmed', consent_at: at, confirm_token: null })
-    .where('confirm_token', '=', confirmToken)
+    .where('confirm_token', '=', tokenDigest(confirmToken))
     .where('consent', '=', 'pending')
     .returningAll()
     .executeTakeFirst();

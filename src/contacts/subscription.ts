@@ -20,7 +20,9 @@ export interface Subscription {
   consent: Consent;
   consentSource: string;
   consentAt: number;
+  /** SHA-256 of the confirmation link's token while consent is pending; the token is only in the link. */
   confirmToken: string | null;
+  /** SHA-256 of the manage link's token. */
   manageToken: string;
   createdAt: number;
 }
@@ -53,4 +55,15 @@ export function toSubscription(row: SubscriptionRow): Subscription {
 /** 32 random bytes, URL-safe: unguessable, so a link holding it is the only credential needed. */
 export function newToken(): string {
   return crypto.randomBytes(32).toString('base64url');
+}
+
+/** What is stored for a link's token: its SHA-256, so the database alone opens no link. */
+export function tokenDigest(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** The raw tokens of links just made, to put in a message; only their digests are stored. */
+export interface LinkTokens {
+  confirm: string | null;
+  manage: string;
 }

@@ -8,6 +8,7 @@ import { quarantine } from './migrations/005-quarantine';
 import { componentStatus } from './migrations/006-component-status';
 import { internalUpdates } from './migrations/007-internal-updates';
 import { rosterAlternates } from './migrations/008-roster-alternates';
+import { subscriptionTokenDigests } from './migrations/009-subscription-token-digests';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -20,6 +21,7 @@ function migrations(store: Store): Record<string, Migration> {
     '006-component-status': componentStatus(store.caps),
     '007-internal-updates': internalUpdates,
     '008-roster-alternates': rosterAlternates,
+    '009-subscription-token-digests': subscriptionTokenDigests,
   };
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.repository';
 import { normalizeAddress, type AddressChannel } from '../contacts/address';
 import { normalizePhone } from '../contacts/phone';
-import { newToken, toSubscription, type Subscription } from '../contacts/subscription';
+import { newToken, tokenDigest, toSubscription, type Subscription } from '../contacts/subscription';
 import { AppError } from '../errors';
 import type { Database } from '../store/schema';
 
@@ -53,6 +53,8 @@ export interface SubscribeResult {
   state: 'pending' | 'confirmed';
   subscription: Subscription;
   address: string;
+  /** The token for the link to send: the confirmation link when pending, else a fresh manage link. */
+  token: string;
 }
 
 /**
@@ -72,12 +74,16 @@ export async function requestSubscription(db: Kysely<Database>, form: SubscribeF
     const existing = await tx.selectFrom('addresses').innerJoin('subscriptions', 'subscriptions.address_id', 'addresses.id')
       .selectAll('subscriptions').where('addresses.channel', '=', channel).where('addresses.address', '=', address)
       .orderBy('subscriptions.id').executeTakeFirst();
+    // Only digests are stored, so a link is sent with a fresh token: a new confirmation link,
+    // or for a confirmed address a new manage link (the old one stops working).
+    const token = newToken();
     let subscription: Subscription;
     if (existing?.consent === 'confirmed') {
-      subscription = toSubscription(existing);
+      const row = await tx.updateTable('subscriptions').set({ manage_token: tokenDigest(token) }).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
+      subscription = toSubscription(row);
     } else if (existing) {
       const row = await tx.updateTable('subscriptions')
-        .set({ consent: 'pending', consent_source: 'self-service form', consent_at: now, confirm_token: newToken(), components: JSON.stringify([...new Set(form.components)]) })
+        .set({ consent: 'pending', consent_source: 'self-service form', consent_at: now, confirm_token: tokenDigest(token), components: JSON.stringify([...new Set(form.components)]) })
         .where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
       subscription = toSubscription(row);
     } else {
@@ -87,12 +93,12 @@ export async function requestSubscription(db: Kysely<Database>, form: SubscribeF
       const addr = await tx.insertInto('addresses').values({ contact_id: contact.id, channel, address, created_at: now }).returning('id').executeTakeFirstOrThrow();
       const row = await tx.insertInto('subscriptions').values({
         contact_id: contact.id, address_id: addr.id, components: JSON.stringify([...new Set(form.components)]), consent: 'pending',
-        consent_source: 'self-service form', consent_at: now, confirm_token: newToken(), manage_token: newToken(), created_at: now,
+        consent_source: 'self-service form', consent_at: now, confirm_token: tokenDigest(token), manage_token: tokenDigest(newToken()), created_at: now,
       }).returningAll().executeTakeFirstOrThrow();
       subscription = toSubscription(row);
     }
     await recordAudit(tx, { actor: 'public', action: 'subscription.requested', subject: `subscription:${subscription.id}`, detail: { channel, state: subscription.consent }, at: now });
-    return { state: subscription.consent === 'confirmed' ? 'confirmed' : 'pending', subscription, address };
+    return { state: subscription.consent === 'confirmed' ? 'confirmed' : 'pending', subscription, address, token };
   });
 }
 
@@ -100,29 +106,33 @@ const expired = () => new AppError('not_found', 'This confirmation link is not v
 
 /** The pending subscription behind a confirmation link, if the link still works. */
 export async function pendingByToken(db: Kysely<Database> | Transaction<Database>, token: string, now: number): Promise<Subscription | undefined> {
-  const row = await db.selectFrom('subscriptions').selectAll().where('confirm_token', '=', token).where('consent', '=', 'pending').executeTakeFirst();
+  const row = await db.selectFrom('subscriptions').selectAll().where('confirm_token', '=', tokenDigest(token)).where('consent', '=', 'pending').executeTakeFirst();
   if (!row || row.consent_at + CONFIRM_TTL_MS <= now) return undefined;
   return toSubscription(row);
 }
 
-/** Double opt-in, step two: the link was followed and the button pressed. Clears an old opt-out. */
-export async function confirmByToken(db: Kysely<Database>, token: string, now: number): Promise<Subscription> {
+/**
+ * Double opt-in, step two: the link was followed and the button pressed. Clears an old opt-out
+ * and returns a fresh manage link's token to show.
+ */
+export async function confirmByToken(db: Kysely<Database>, token: string, now: number): Promise<{ subscription: Subscription; manageToken: string }> {
   return db.transaction().execute(async (tx) => {
     const pending = await pendingByToken(tx, token, now);
     if (!pending) throw expired();
-    const row = await tx.updateTable('subscriptions').set({ consent: 'confirmed', consent_source: 'self-service form, confirmed by link', consent_at: now, confirm_token: null })
+    const manageToken = newToken();
+    const row = await tx.updateTable('subscriptions').set({ consent: 'confirmed', consent_source: 'self-service form, confirmed by link', consent_at: now, confirm_token: null, manage_token: tokenDigest(manageToken) })
       .where('id', '=', pending.id).where('consent', '=', 'pending').returningAll().executeTakeFirst();
     if (!row) throw expired();
     await tx.updateTable('addresses').set({ opted_out_at: null, opt_out_reason: null }).where('id', '=', row.address_id).execute();
     await recordAudit(tx, { actor: 'public', action: 'subscription.confirmed', subject: `subscription:${row.id}`, at: now });
-    return toSubscription(row);
+    return { subscription: toSubscription(row), manageToken };
   });
 }
 
 export async function byManageToken(db: Kysely<Database>, token: string): Promise<{ subscription: Subscription; channel: string; address: string }> {
   const row = await db.selectFrom('subscriptions').innerJoin('addresses', 'addresses.id', 'subscriptions.address_id')
     .selectAll('subscriptions').select(['addresses.channel as channel', 'addresses.address as address'])
-    .where('subscriptions.manage_token', '=', token).executeTakeFirst();
+    .where('subscriptions.manage_token', '=', tokenDigest(token)).executeTakeFirst();
   if (!row) throw new AppError('not_found', 'This link is not valid.', [{ field: 'token', message: 'unknown' }]);
   return { subscription: toSubscription(row), channel: row.channel, address: row.address };
 }

@@ -68,10 +68,10 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
       ? {
         subject: `Confirm: ${brand} status updates`,
         text: parsed.data.channel === 'sms'
-          ? `${brand}: reply YES to get status texts, or confirm at ${link(`/subscribe/confirm/${result.subscription.confirmToken ?? ''}`)} (48 h). Not you? Ignore this.`
-          : `Someone, hopefully you, asked to get ${brand} status updates here.\n\nConfirm: ${link(`/subscribe/confirm/${result.subscription.confirmToken ?? ''}`)}\n\nThe link works for 48 hours. If this was not you, ignore this message: nothing more will be sent.`,
+          ? `${brand}: reply YES to get status texts, or confirm at ${link(`/subscribe/confirm/${result.token}`)} (48 h). Not you? Ignore this.`
+          : `Someone, hopefully you, asked to get ${brand} status updates here.\n\nConfirm: ${link(`/subscribe/confirm/${result.token}`)}\n\nThe link works for 48 hours. If this was not you, ignore this message: nothing more will be sent.`,
       }
-      : { subject: `Your ${brand} status updates`, text: `You already get ${brand} status updates here. Change or stop them: ${link(`/subscribe/manage/${result.subscription.manageToken}`)}` };
+      : { subject: `Your ${brand} status updates`, text: `You already get ${brand} status updates here. Change or stop them: ${link(`/subscribe/manage/${result.token}`)}` };
     const sent = await deps.notify(parsed.data.channel, result.address, message);
     if (!sent) return show(503, [{ field: 'address', message: 'we could not send the confirmation just now; please try again in a minute' }]);
     res.type('html').send(subscribeSentPage(brand, parsed.data.channel));
@@ -81,13 +81,13 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
     const t = token(req);
     const pending = await pendingByToken(db, t, Date.now());
     if (!pending) throw new AppError('not_found', 'This confirmation link is not valid: it was used already, has expired (48 hours) or was replaced. Subscribe again for a new one.', [{ field: 'token', message: 'used, expired or unknown' }]);
-    const { address } = await byManageToken(db, pending.manageToken);
+    const { address } = await db.selectFrom('addresses').select('address').where('id', '=', pending.addressId).executeTakeFirstOrThrow();
     res.type('html').send(confirmPage(brand, t, access.csrfToken(req, res), address));
   });
 
   router.post('/confirm/:token', allow(rules.publicForm), deps.limit, async (req, res) => {
-    const subscription = await confirmByToken(db, token(req), Date.now());
-    res.type('html').send(confirmedPage(brand, link(`/subscribe/manage/${subscription.manageToken}`)));
+    const { manageToken } = await confirmByToken(db, token(req), Date.now());
+    res.type('html').send(confirmedPage(brand, link(`/subscribe/manage/${manageToken}`)));
   });
 
   router.get('/manage/:token', allow(rules.public), async (req, res) => {

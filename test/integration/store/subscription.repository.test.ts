@@ -1,5 +1,6 @@
 import { addAddress, deleteAddress } from '../../../src/contacts/address.repository';
 import { createContact } from '../../../src/contacts/contact.repository';
+import { tokenDigest } from '../../../src/contacts/subscription';
 import {
   confirmSubscription, createSubscription, getSubscription, getSubscriptionByManageToken, getSubscriptionForAddress,
   listSubscriptions, setConsent, setSubscriptionComponents,
@@ -23,25 +24,30 @@ describe.each(DIALECTS)('%s: subscription repository', (dialect) => {
     const address = await newAddress();
     const sub = await createSubscription(store.db, buildSubscription(address.id, { components: ['website', 'website', 'checkout'] }));
     expect(sub).toMatchObject({ contactId: address.contactId, addressId: address.id, consent: 'confirmed', components: ['website', 'checkout'], confirmToken: null });
-    expect(sub.manageToken).toMatch(BASE64URL_32_BYTES);
-    expect(await getSubscription(store.db, sub.id)).toEqual(sub);
-    expect(await getSubscriptionForAddress(store.db, address.id)).toEqual(sub);
-    expect(await getSubscriptionByManageToken(store.db, sub.manageToken)).toEqual(sub);
-    expect(await listSubscriptions(store.db, address.contactId)).toEqual([sub]);
+    expect(sub.links.manage).toMatch(BASE64URL_32_BYTES);
+    // Only the digest is stored: the database alone opens no link.
+    expect(sub.manageToken).toBe(tokenDigest(sub.links.manage));
+    const { links: _links, ...stored } = sub;
+    expect(await getSubscription(store.db, sub.id)).toEqual(stored);
+    expect(await getSubscriptionForAddress(store.db, address.id)).toEqual(stored);
+    expect(await getSubscriptionByManageToken(store.db, sub.links.manage)).toEqual(stored);
+    expect(await getSubscriptionByManageToken(store.db, sub.manageToken)).toBeUndefined();
+    expect(await listSubscriptions(store.db, address.contactId)).toEqual([stored]);
   });
 
   it('[F3] when a pending subscription is confirmed by its token, then it is confirmed once', async () => {
     const address = await newAddress();
     const sub = await createSubscription(store.db, buildSubscription(address.id, { consent: 'pending' }));
-    expect(sub.confirmToken).toMatch(BASE64URL_32_BYTES);
-    const confirmed = await confirmSubscription(store.db, sub.confirmToken as string, 1_700_000_000_000);
+    expect(sub.links.confirm).toMatch(BASE64URL_32_BYTES);
+    expect(sub.confirmToken).toBe(tokenDigest(sub.links.confirm as string));
+    const confirmed = await confirmSubscription(store.db, sub.links.confirm as string, 1_700_000_000_000);
     expect(confirmed).toMatchObject({ consent: 'confirmed', consentAt: 1_700_000_000_000, confirmToken: null });
-    expect(await confirmSubscription(store.db, sub.confirmToken as string, 1_700_000_000_001)).toBeUndefined();
+    expect(await confirmSubscription(store.db, sub.links.confirm as string, 1_700_000_000_001)).toBeUndefined();
   });
 
   it('[F3] when consent and components change, then the new values read back', async () => {
     const address = await newAddress();
-    const sub = await createSubscription(store.db, buildSubscription(address.id));
+    const { links: _links, ...sub } = await createSubscription(store.db, buildSubscription(address.id));
     await setSubscriptionComponents(store.db, sub.id, ['email']);
     const changed = await setConsent(store.db, sub.id, 'unsubscribed', 'manage page', 1_700_000_000_000);
     expect(changed).toEqual({ ...sub, components: ['email'], consent: 'unsubscribed', consentSource: 'manage page', consentAt: 1_700_000_000_000 });

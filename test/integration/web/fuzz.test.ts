@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { generateSendgridKeyPair, signTwilio } from '../../../src/channels/webhook-signatures';
 import type { Principal } from '../../../src/auth/user';
 import { unsubscribeToken } from '../../../src/subscriptions/unsubscribe-link';
-import { requestSubscription } from '../../../src/subscriptions/self-service';
+import { confirmByToken, requestSubscription } from '../../../src/subscriptions/self-service';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { registeredRoutes } from '../../support/routes';
 import { createAccount, PASSWORD, signedIn } from '../../support/session';
@@ -214,8 +214,9 @@ describe('generated input on every endpoint', () => {
     add('POST', '/subscribe', form(['channel', 'address', 'components', 'website'], { channel: fc.constantFrom('email', 'sms', 'slack'), address: fc.oneof(fc.emailAddress(), fc.constantFrom('+1 201 555 0123', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX')) }), visitorHeaders);
     add('POST', '/subscribe/confirm/:token', form([]), visitorHeaders);
     add('POST', '/subscribe/manage/:token', form(['action', 'components'], { action: fc.constantFrom('save', 'unsubscribe') }), visitorHeaders);
-    subscriptionTokens.confirm = pending.subscription.confirmToken ?? '';
-    subscriptionTokens.manage = pending.subscription.manageToken;
+    subscriptionTokens.confirm = pending.token;
+    const managed = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-managed@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, now: Date.now() });
+    subscriptionTokens.manage = (await confirmByToken(t.store.db, managed.token, Date.now())).manageToken;
     add('POST', '/webhooks/twilio/status', form(['MessageSid', 'MessageStatus', 'ErrorCode'], { MessageStatus: fc.constantFrom('queued', 'sent', 'delivered', 'undelivered', 'failed') }), twilio('/webhooks/twilio/status'));
     add('POST', '/webhooks/twilio/inbound', form(['From', 'Body'], { Body: fc.constantFrom('STOP', 'HELP', 'START', 'hello') }), twilio('/webhooks/twilio/inbound'));
     add('POST', '/webhooks/sendgrid/events', sendgridBodies(), (encoded) => {
