@@ -26,13 +26,22 @@ function migrations(store: Store): Record<string, Migration> {
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
+  return migrate(store, (m) => m.migrateToLatest());
+}
+
+/** Applies migrations up to and including `name`: for upgrade tests that need an older schema. */
+export async function migrateTo(store: Store, name: string): Promise<string[]> {
+  return migrate(store, (m) => m.migrateTo(name));
+}
+
+async function migrate(store: Store, run: (m: Migrator) => ReturnType<Migrator['migrateToLatest']>): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations(store) },
     migrationTableName: 'crier_migrations',
     migrationLockTableName: 'crier_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
