@@ -73,15 +73,7 @@ export interface PublishPreview {
  */
 export async function previewUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishPreview> {
   const version = await broadcastableVersion(db, input.scriptVersionId);
-  let components = input.incident?.components ?? [];
-  if (input.incidentId !== undefined) {
-    const found = await getIncident(db, input.incidentId);
-    if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
-    checkMove(found.status, input.status, input.reopen === true);
-    components = found.components;
-  } else {
-    checkOpening(input.status);
-  }
+  const components = (await existingIncident(db, input))?.components ?? input.incident?.components ?? [];
   const rendered = render(version, input, ctx);
   const audience = await previewAudience(db, { audiences: input.audiences, channels: input.channels as Channel[], components, teamSlackChannels: ctx.teamSlackChannels });
   return { rendered, audience };
@@ -112,14 +104,24 @@ async function updateComponents(trx: Transaction<Database>, incident: Incident, 
 }
 
 
-async function incidentFor(trx: Transaction<Database>, input: PublishInput, now: number): Promise<Incident> {
-  if (input.incidentId !== undefined) {
-    const found = await getIncident(trx, input.incidentId);
-    if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
-    checkMove(found.status, input.status, input.reopen === true);
-    return found;
+/**
+ * The incident a follow-up update moves, after checking the move; for a new incident, nothing,
+ * after checking it may open with this status.
+ */
+async function existingIncident(db: Kysely<Database> | Transaction<Database>, input: PublishInput): Promise<Incident | undefined> {
+  if (input.incidentId === undefined) {
+    checkOpening(input.status);
+    return undefined;
   }
-  checkOpening(input.status);
+  const found = await getIncident(db, input.incidentId);
+  if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
+  checkMove(found.status, input.status, input.reopen === true);
+  return found;
+}
+
+async function incidentFor(trx: Transaction<Database>, input: PublishInput, now: number): Promise<Incident> {
+  const found = await existingIncident(trx, input);
+  if (found) return found;
   const spec = input.incident as NonNullable<PublishInput['incident']>;
   let failureTypeId: number | null = null;
   if (spec.failureType) {

@@ -4,6 +4,7 @@ import type { RenderedUpdate } from '../render';
 import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
 import { broadcastableScripts } from '../scripts/script.service';
 import { valuesForSend } from '../scripts/variables';
+import { utcClock } from '../render/time';
 import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Incident } from './incident';
 import { insertBroadcast, insertUpdate } from './incident.repository';
@@ -14,8 +15,6 @@ import type { PublishContext } from './publish.service';
 export const COMMS_ROLES = ['owner', 'comms', 'comms lead'];
 export const INTERNAL_SCRIPT_KEY = 'internal-team-alert';
 const TEAM_CHANNELS: Channel[] = ['email', 'sms', 'slack'];
-
-const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 
 /**
  * When an incident opens, the comms team and the responders for its failure type hear first, on
@@ -52,18 +51,19 @@ export async function alertTeamFirst(
   const known: Record<string, string> = {
     ...input.variables,
     failure: `${incident.title}${failure ? ` (${failure.name})` : ''}`,
-    started_at: input.variables.started_at ?? clock(ctx.now),
+    started_at: input.variables.started_at ?? utcClock(ctx.now),
     detected_by: ctx.actor,
     incident_lead: lead?.name ?? 'the owner',
     bridge: input.variables.bridge ?? 'the team Slack channel',
-    first_notice_by: clock(ctx.now),
+    first_notice_by: utcClock(ctx.now),
   };
   const internal = (await broadcastableScripts(trx)).find((s) => s.script.key === INTERNAL_SCRIPT_KEY)?.version;
+  const channels = TEAM_CHANNELS.filter((c) => rows.some(([ch]) => ch === c));
   let versionId = customer.versionId;
   let rendered = customer.rendered;
   if (internal) {
     const check = checkTexts(internal, valuesForSend(internal.variables, known), {
-      smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels: TEAM_CHANNELS.filter((c) => rows.some(([ch]) => ch === c)),
+      smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels,
       statusLabel: STATUS_LABELS[input.status], brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
     });
     if (check.preview && check.missing.length === 0 && check.problems.length === 0) {
@@ -74,9 +74,11 @@ export async function alertTeamFirst(
   const update = await insertUpdate(trx, {
     incidentId: incident.id, status: input.status, scriptVersionId: versionId, variables: known, rendered, createdBy: ctx.actor, now: ctx.now, internal: true,
   });
-  const channels = TEAM_CHANNELS.filter((c) => rows.some(([ch]) => ch === c));
   const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: ['team'], channels, now: ctx.now });
-  const optedOut = new Set((await trx.selectFrom('addresses').select(['channel', 'address']).where('opted_out_at', 'is not', null).execute()).map((a) => `${a.channel} ${a.address}`));
+  // Only the team's own addresses: this runs inside the publish transaction.
+  const optedOut = new Set((await trx.selectFrom('addresses').select(['channel', 'address'])
+    .where('opted_out_at', 'is not', null).where('address', 'in', rows.map(([, address]) => address)).execute())
+    .map((a) => `${a.channel} ${a.address}`));
   const seen = new Set<string>();
   const deliveries = rows.filter(([ch, address]) => !seen.has(`${ch} ${address}`) && seen.add(`${ch} ${address}`)).map(([channel, address]) => {
     const out = optedOut.has(`${channel} ${address}`);

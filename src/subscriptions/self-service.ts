@@ -6,6 +6,7 @@ import { normalizeAddress, type AddressChannel } from '../contacts/address';
 import { normalizePhone } from '../contacts/phone';
 import { newToken, tokenDigest, toSubscription, type Subscription } from '../contacts/subscription';
 import { AppError } from '../errors';
+import { componentKeys } from '../form-list';
 import type { Database } from '../store/schema';
 
 /** How long a confirmation link works. */
@@ -20,7 +21,7 @@ const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10
 export const subscribeForm = z.object({
   channel: z.enum(SELF_SERVICE_CHANNELS, { error: 'choose email, text message (sms) or Slack' }),
   address: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(300, { error: 'must be at most 300 characters' }),
-  components: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(100)).max(50, { error: 'at most 50 components' })),
+  components: componentKeys,
 });
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 

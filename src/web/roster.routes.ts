@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.repository';
 import { actorOf } from '../auth/user';
 import { normalizePhone } from '../contacts/phone';
 import { AppError, fieldProblems, type FieldProblem } from '../errors';
+import { toList } from '../form-list';
 import { KEY_PATTERN } from '../import/import-schema';
 import { createFailureType, getFailureType, getFailureTypeByKey, listFailureTypes } from '../roster/failure-type.repository';
 import { listResponders, replaceResponders } from '../roster/responder.repository';
@@ -67,7 +68,7 @@ const failureTypeForm = z.object({
 
 const respondersForm = z.object({
   responders: z.preprocess(
-    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== ''),
+    (v) => toList(v).filter((x) => x !== ''),
     z.array(z.coerce.number({ error: 'must be member ids' }).int({ error: 'must be member ids' }).positive({ error: 'must be member ids' }).max(2 ** 31, { error: 'must be member ids' }), { error: 'must be a list of member ids' })
       .max(20, { error: 'at most 20 responders' })
       .refine((ids) => new Set(ids).size === ids.length, { error: 'lists a member more than once' }),

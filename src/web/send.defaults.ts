@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { utcClock } from '../render/time';
 import type { Database } from '../store/schema';
 import type { VariableDeclaration } from '../scripts/variables';
 import { offeredChannels } from '../scripts/script-checks';
@@ -27,8 +28,6 @@ export function defaultScript(scripts: SendableScript[]): SendableScript | undef
   return scripts.find((s) => s.key === 'investigating') ?? scripts.find((s) => /investigat/i.test(`${s.key} ${s.name}`)) ?? scripts[0];
 }
 
-const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
-
 /**
  * Values a sender should not have to type under stress, filled in where they are known:
  * times from the clock (the next update promised 30 minutes out), the service from the chosen
@@ -38,7 +37,7 @@ const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 export async function knownValues(db: Kysely<Database>, declared: VariableDeclaration[], context: { now: number; componentNames: string[]; incidentId?: number }): Promise<Record<string, string>> {
   const halfHour = Math.ceil((context.now + 30 * 60_000) / (5 * 60_000)) * 5 * 60_000;
   const computed: Record<string, string> = {
-    started_at: clock(context.now), next_update: clock(halfHour), fixed_at: clock(context.now), resolved_at: clock(context.now),
+    started_at: utcClock(context.now), next_update: utcClock(halfHour), fixed_at: utcClock(context.now), resolved_at: utcClock(context.now),
   };
   if (context.componentNames.length > 0) computed.service = context.componentNames.join(', ');
   const remembered = await lastValues(db, context.incidentId);

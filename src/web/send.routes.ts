@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { actorOf } from '../auth/user';
 import { recordAudit } from '../audit/audit.repository';
 import { CHANNELS } from '../channels/provider';
+import { csvField } from '../contacts/contact-export';
 import { AppError, fieldProblems } from '../errors';
+import { componentKeys, toList } from '../form-list';
 import { IMPACTS, INCIDENT_STATUSES, STATUS_LABELS } from '../incidents/incident';
 import { getIncident, listUpdates } from '../incidents/incident.repository';
-import { isClosed } from '../incidents/lifecycle';
 import { AUDIENCES, publishInput, type PublishInput } from '../incidents/publish';
 import { previewUpdate, publishUpdate, type PublishContext, type PublishPreview } from '../incidents/publish.service';
 import { VARIABLE_NAME } from '../scripts/variables';
@@ -15,7 +16,7 @@ import type { Database, DeliveryState } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
 import { defaultScript, knownValues, sendableScripts } from './send.defaults';
 import { consolePage, type ConsoleContext } from './views/console.view';
-import { html } from './views/html';
+import { html, when } from './views/html';
 import { progressView, sendView, type ProgressRow, type SendFormState } from './views/send.view';
 
 export interface SendRoutesDeps {
@@ -27,7 +28,7 @@ export interface SendRoutesDeps {
 }
 
 const list = (values: readonly [string, ...string[]], field: string) => z.preprocess(
-  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  toList,
   z.array(z.enum(values, { error: `must be one of ${values.join(', ')}` }), { error: `${field} must be a list` }).max(50),
 );
 const optionalId = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).positive({ error: 'must be positive' }).max(2 ** 31).optional());
@@ -42,7 +43,7 @@ const sendForm = z.object({
   title: z.string().max(200, { error: 'must be at most 200 characters' }).default(''),
   impact: z.enum(IMPACTS, { error: `must be one of ${IMPACTS.join(', ')}` }).default('major'),
   failureType: z.string().max(100).default(''),
-  components: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(100)).max(50, { error: 'at most 50 components' })),
+  components: componentKeys,
   audiences: list(AUDIENCES, 'audiences'),
   channels: list(CHANNELS, 'channels'),
 });
@@ -86,7 +87,7 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
       values: {
         title: input.title || (service ? `Problem with ${service}` : 'Service problem'),
         impact: input.impact ?? 'major', failureType: input.failureType ?? '',
-        status: input.status ?? (incident ? (isClosed(incident.status) ? incident.status : incident.status) : 'investigating'),
+        status: input.status ?? incident?.status ?? 'investigating',
         components: chosen, audiences: input.audiences ?? ['customers', 'resellers', 'team'],
         channels: input.channels ?? script?.channels ?? [], variables, reopen: input.reopen ?? false,
       },
@@ -171,14 +172,14 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
     const canSend = principalOf(req).role !== 'staff';
     res.type('html').send(consolePage(ctx(req, res), incident.title, html`
 <p>${STATUS_LABELS[incident.status]} · impact ${incident.impact}${incident.components.length > 0 ? ` · ${incident.components.join(', ')}` : ''}</p>
-<p class="muted">Started <time datetime="${new Date(incident.startedAt).toISOString()}">${new Date(incident.startedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${incident.resolvedAt !== null ? ` · closed ${new Date(incident.resolvedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC` : ''}</p>
+<p class="muted">Started <time datetime="${new Date(incident.startedAt).toISOString()}">${when(incident.startedAt)}</time>${incident.resolvedAt !== null ? ` · closed ${when(incident.resolvedAt)}` : ''}</p>
 ${canSend ? html`<p><a class="button" href="/console/send?incident=${incident.id}">Post an update</a></p>` : ''}
 <h2>Timeline</h2>
 ${updates.map((u) => {
     const page = (u.rendered as { page?: { title?: string; body?: string } }).page;
     const b = broadcasts.find((x) => x.update_id === u.id);
     return html`<article class="timeline" data-update="${u.id}"><h3>${STATUS_LABELS[u.status]}${u.internal ? html` <span class="badge">team only</span>` : ''}</h3>
-<p class="muted">${new Date(u.createdAt).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${u.createdBy} · script version ${u.scriptVersionId}${b ? html` · <a href="/console/broadcasts/${b.id}">broadcast ${b.id}</a>` : ''}</p>
+<p class="muted">${when(u.createdAt)} · by ${u.createdBy} · script version ${u.scriptVersionId}${b ? html` · <a href="/console/broadcasts/${b.id}">broadcast ${b.id}</a>` : ''}</p>
 ${page?.title ? html`<p><strong>${page.title}</strong></p>` : ''}<pre>${page?.body ?? ''}</pre></article>`;
   })}`));
   });
@@ -219,11 +220,7 @@ ${shown.map((d) => html`<tr><td>${d.channel}</td><td>${d.address}</td><td>${d.st
 
   router.get('/broadcasts/:id/deliveries.csv', allow(rules.need('contacts:write')), async (req, res) => {
     const r = await report(req);
-    const cell = (v: unknown) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-    };
+    const cell = (v: unknown) => csvField(v === null || v === undefined ? '' : String(v));
     const lines = [['channel', 'address', 'state', 'reason', 'error_code', 'attempts', 'provider', 'updated_at'].join(',')];
     for (const d of r.rows) lines.push([d.channel, d.address, d.state, d.skip_reason ?? d.last_error, d.error_code, d.attempts, d.provider, new Date(d.updated_at).toISOString()].map(cell).join(','));
     res.setHeader('Content-Disposition', `attachment; filename="broadcast-${r.id}.csv"`);

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError, fieldProblems } from '../errors';
+import { componentKeys } from '../form-list';
 import type { Database } from '../store/schema';
 import { byManageToken, confirmByToken, pendingByToken, requestSubscription, subscribeForm, updateByManageToken, type SelfServiceChannel } from '../subscriptions/self-service';
 import { rules, type Access } from './access';
@@ -22,7 +23,7 @@ export interface SubscribeRoutesDeps {
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) });
 const manageForm = z.object({
   action: z.enum(['save', 'unsubscribe'], { error: 'must be save or unsubscribe' }).default('save'),
-  components: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(100)).max(50, { error: 'at most 50 components' })),
+  components: componentKeys,
 });
 
 /**

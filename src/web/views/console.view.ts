@@ -4,7 +4,7 @@ import type { Principal, User } from '../../auth/user';
 import type { AuditEntry } from '../../audit/audit';
 import type { FieldProblem } from '../../errors';
 import { csrfField, input, notice, problems, select } from './forms';
-import { html, page, type SafeHtml } from './html';
+import { html, page, type SafeHtml, when } from './html';
 
 export interface ConsoleContext {
   brand: string;
@@ -35,7 +35,6 @@ ${LINKS.filter((l) => can(c.principal.role, l.permission)).map((l) => html`<a hr
 ${body}`, head);
 }
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
 
 export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string }[]): string {
   const canSend = can(c.principal.role, 'incidents:write');

@@ -1,8 +1,7 @@
 import type { DeskIncident, DeskScript } from '../../desk/desk.service';
 import { consolePage, type ConsoleContext } from './console.view';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml, when } from './html';
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
 
 /**
  * A block of approved text to read out or paste. The copy button is hidden until desk.js shows

@@ -1,3 +1,5 @@
+import { utcDateTime } from '../../render/time';
+
 /**
  * Views escape by default: every value interpolated with `html` is escaped unless it is already
  * SafeHtml (the output of another `html` call). Arrays are joined. There is no raw-string escape
@@ -29,6 +31,11 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
     out += render(v) + (strings[i + 1] ?? '');
   });
   return new SafeHtml(out);
+}
+
+/** A moment as pages show it, "2026-11-23 09:40 UTC"; a dash for never. */
+export function when(ms: number | null): string {
+  return ms === null ? '—' : utcDateTime(ms);
 }
 
 /** The page frame: phone-first, one stylesheet of our own, no script; works without JavaScript. */

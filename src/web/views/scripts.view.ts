@@ -9,9 +9,8 @@ import type { LibraryEntry } from '../../scripts/script.service';
 import type { DraftForm } from '../script-form';
 import { consolePage, type ConsoleContext } from './console.view';
 import { csrfField, input, notice, problems, select } from './forms';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml, when } from './html';
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
 const mayDraft = (c: ConsoleContext) => can(c.principal.role, 'scripts:draft');
 const mayApprove = (c: ConsoleContext) => can(c.principal.role, 'scripts:approve');
 

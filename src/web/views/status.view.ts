@@ -1,16 +1,15 @@
 import { COMPONENT_STATUS_LABELS } from '../../components/component';
 import { STATUS_LABELS } from '../../incidents/incident';
 import { HISTORY_DAYS, type SnapshotIncident, type StatusSnapshot } from '../../status/snapshot';
-import { html, page } from './html';
+import { html, page, when } from './html';
 
 const time = (ms: number) => new Date(ms).toISOString();
-const shown = (ms: number) => `${time(ms).replace('T', ' ').slice(0, 16)} UTC`;
 
 function incident(i: SnapshotIncident, components: StatusSnapshot['components']) {
   const affected = components.filter((c) => i.components.includes(c.key)).map((c) => c.name);
   return html`<article id="incident-${i.id}" class="incident impact-${i.impact}"><h2>${i.title} <span class="muted">· ${STATUS_LABELS[i.status]}</span></h2>
 ${affected.length > 0 ? html`<p class="muted">Affects ${affected.join(', ')}</p>` : ''}
-${i.updates.map((u) => html`<section><p><strong>${STATUS_LABELS[u.status]}</strong> <time datetime="${time(u.at)}" class="muted">${shown(u.at)}</time></p>
+${i.updates.map((u) => html`<section><p><strong>${STATUS_LABELS[u.status]}</strong> <time datetime="${time(u.at)}" class="muted">${when(u.at)}</time></p>
 ${u.title ? html`<p><strong>${u.title}</strong></p>` : ''}<pre>${u.body}</pre></section>`)}</article>`;
 }
 
@@ -27,7 +26,7 @@ export function statusPage(s: StatusSnapshot, base: string, stylesheet: string):
   }
   const head = html`<link rel="alternate" type="application/atom+xml" title="${s.brand} status" href="${base}feed.atom">`;
   return page(`${s.brand} status`, html`<h1>${s.brand} status</h1>
-<p class="overall indicator-${s.indicator}"><strong>${s.description}.</strong> <span class="muted">Updated <time datetime="${time(s.generatedAt)}">${shown(s.generatedAt)}</time></span></p>
+<p class="overall indicator-${s.indicator}"><strong>${s.description}.</strong> <span class="muted">Updated <time datetime="${time(s.generatedAt)}">${when(s.generatedAt)}</time></span></p>
 ${s.components.length > 0 ? html`<table class="components"><tbody>
 ${s.components.map((c) => html`<tr><td>${c.name}</td><td class="state state-${c.status}">${COMPONENT_STATUS_LABELS[c.status]}</td></tr>`)}
 </tbody></table>` : ''}
