@@ -17,6 +17,8 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy'
 import { createLogger } from './logger';
 import { ensureStarterLibrary } from './scripts/starter-library';
 import { openStore, type Store } from './store/dialect';
+import { InProcessTimers } from './timers/in-process-timers';
+import type { Timers } from './timers/timers';
 import { migrateToLatest } from './store/migrate';
 import { unsubscribeUrl } from './subscriptions/unsubscribe-link';
 import { createApp } from './web/app';
@@ -30,6 +32,8 @@ export interface Crier {
   config: Config;
   store: Store;
   dispatcher: Dispatcher;
+  /** Periodic tasks (monitors, reminders); register with timers.every() before start(). */
+  timers: Timers;
   sandbox?: Sandbox;
   server: http.Server;
   app: Express;
@@ -51,6 +55,7 @@ export interface CrierOverrides {
   lockout?: LockoutPolicy;
   rateLimits?: Partial<RateLimits>;
   sleep?: (ms: number) => Promise<void>;
+  timers?: Timers;
   /** Where the one-time setup link is shown; standard output by default. */
   announce?: (text: string) => void;
 }
@@ -89,6 +94,8 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     logger,
   });
 
+  const timers = overrides.timers ?? new InProcessTimers(logger);
+
   const accounts = new Accounts(store.db, {
     hasher: overrides.hasher ?? new PasswordHasher(),
     lockout: overrides.lockout,
@@ -125,7 +132,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   const server = http.createServer(app);
 
   const crier: Crier = {
-    config, store, dispatcher, sandbox, server, app, accounts,
+    config, store, dispatcher, timers, sandbox, server, app, accounts,
     url: publicUrl,
     async start() {
       await new Promise<void>((resolve, reject) => {
@@ -135,6 +142,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       const { port } = server.address() as AddressInfo;
       listening = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
       dispatcher.start();
+      await timers.start();
       logger.info({ url: listening, store: store.kind, sandboxed: channels.sandboxed }, 'crier started');
       const setupToken = await accounts.openSetup();
       if (setupToken) {
@@ -152,6 +160,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       await closed;
       clearInterval(reaper);
       try {
+        await timers.stop();
         await dispatcher.stop();
         await channels.close();
         if (ownSandbox) await ownSandbox.stop();
