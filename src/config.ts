@@ -33,6 +33,7 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   SECRET_KEY: z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -hex 32)' }).optional(),
   API_TOKEN: z.string().min(24, { error: 'must be at least 24 characters (e.g. openssl rand -hex 24)' }).optional(),
+  METRICS_TOKEN: z.string().min(24, { error: 'must be at least 24 characters (e.g. openssl rand -hex 24)' }).optional(),
   API_TOKEN_ROLE: z.enum(['owner', 'comms', 'staff'], { error: 'must be owner, comms or staff' }).default('comms'),
   TRUST_PROXY: z.string().trim().regex(/^(true|false|\d{1,2}|[\w.:/]+(,\s*[\w.:/]+)*)$/, {
     error: 'must be true, false, a hop count, or comma-separated addresses/CIDRs (e.g. loopback, 10.0.0.0/8)',

@@ -15,6 +15,7 @@ import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
 import { createLogger } from './logger';
+import { Metrics } from './observability/metrics';
 import { ensureStarterLibrary } from './scripts/starter-library';
 import { openStore, type Store } from './store/dialect';
 import { InProcessTimers } from './timers/in-process-timers';
@@ -74,9 +75,11 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
 
   let listening = '';
   const publicUrl = (): string => config.PUBLIC_URL?.replace(/\/$/, '') ?? listening;
+  // The breakers are read at scrape time, once the dispatcher exists.
+  const metrics: Metrics = new Metrics({ db: store.db, breakers: () => dispatcher.health() });
   const channels = buildChannels({
     config, sandbox, publicUrl,
-    failover: { timeoutMs: config.PROVIDER_TIMEOUT_MS, breaker: overrides.breaker ?? { threshold: 5, cooldownMs: 30_000 } },
+    failover: { timeoutMs: config.PROVIDER_TIMEOUT_MS, breaker: overrides.breaker ?? { threshold: 5, cooldownMs: 30_000 }, observe: metrics.observeProvider },
   });
   const concurrency = { email: config.LANE_EMAIL_CONCURRENCY, sms: config.LANE_SMS_CONCURRENCY, slack: config.LANE_SLACK_CONCURRENCY, x: config.LANE_X_CONCURRENCY };
   const rate = { email: config.LANE_EMAIL_RATE, sms: config.LANE_SMS_RATE, slack: config.LANE_SLACK_RATE, x: config.LANE_X_RATE };
@@ -108,6 +111,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? sandbox?.twilio.authToken,
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
+    metrics, metricsToken: config.METRICS_TOKEN,
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
     subscriptions: {
       defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,

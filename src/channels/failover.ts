@@ -17,6 +17,8 @@ export interface FailoverOptions {
   timeoutMs: number;
   breaker: BreakerOptions;
   now?: () => number;
+  /** Told how long each provider request took and how it ended (for /metrics). */
+  observe?: (providerId: string, outcome: 'accepted' | 'recipient_fault' | 'failed', seconds: number) => void;
 }
 
 export class FailoverChain {
@@ -56,16 +58,21 @@ export class FailoverChain {
         lastError = this.openCircuitError(provider.id, soonest);
         continue;
       }
+      const started = performance.now();
+      const took = () => (performance.now() - started) / 1000;
       try {
         const outcomes = await this.sendInChunks(provider, messages);
         breaker.success();
+        this.options.observe?.(provider.id, 'accepted', took());
         return outcomes.map((outcome) => ({ providerId: provider.id, outcome }));
       } catch (err) {
         const error = asDeliveryError(err, provider.id);
         if (error.recipientFault) {
           breaker.success();
+          this.options.observe?.(provider.id, 'recipient_fault', took());
           return messages.map(() => ({ providerId: provider.id, outcome: { ok: false, error } }));
         }
+        this.options.observe?.(provider.id, 'failed', took());
         breaker.failure();
         this.lastFailure.set(provider.id, error);
         lastError = error;

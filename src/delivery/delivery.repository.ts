@@ -129,6 +129,14 @@ export async function countByState(db: Db, where: { broadcastId?: number; channe
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
+/** Deliveries by channel and state, and how many pending ones are due now: the lanes' queue depth. */
+export async function laneCounts(db: Db, now: number): Promise<{ byState: { channel: string; state: string; n: number }[]; due: { channel: string; n: number }[] }> {
+  const byState = await db.selectFrom('deliveries').select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['channel', 'state']).execute();
+  const due = await db.selectFrom('deliveries').select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', '=', 'pending').where('next_attempt_at', '<=', now).groupBy('channel').execute();
+  return { byState: byState.map((r) => ({ ...r, n: Number(r.n) })), due: due.map((r) => ({ ...r, n: Number(r.n) })) };
+}
+
 export async function getDelivery(db: Db, id: number): Promise<DeliveryRow | undefined> {
   return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }

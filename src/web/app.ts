@@ -14,6 +14,8 @@ import { consoleRoutes } from './console.routes';
 import { deskRoutes } from './desk.routes';
 import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
+import { metricsRoutes } from './metrics.routes';
+import type { Metrics } from '../observability/metrics';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { rosterRoutes } from './roster.routes';
@@ -42,9 +44,12 @@ export interface AppDeps {
   sendgridPublicKey?: string;
   sandbox?: Sandbox;
   channels(): Record<string, unknown>;
+  metrics: Metrics;
+  /** METRICS_TOKEN: the bearer a Prometheus scraper sends to GET /metrics. */
+  metricsToken?: string;
   /** The two-person rule and the SMS segment limit, from SCRIPTS_TWO_PERSON_RULE and SMS_MAX_SEGMENTS. */
   scriptRules: ScriptRules;
-  api: Omit<ApiDeps, 'db' | 'allow'>;
+  api: Omit<ApiDeps, 'db' | 'allow' | 'publicUrl'>;
   subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
 }
 
@@ -89,6 +94,8 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/assets', assets);
   app.use(healthRoutes({ store: deps.store, channels: deps.channels, allow }));
+  // Before `identify`: the scraper's bearer is the metrics token, not an account's API token.
+  app.use(metricsRoutes({ metrics: deps.metrics, token: deps.metricsToken, allow }));
   // Webhooks verify signatures over the raw bytes, so they parse their own bodies.
   app.use('/webhooks', webhookRoutes({ db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl, allow }));
 
@@ -105,7 +112,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console/roster', rosterRoutes({ db: deps.store.db, access, brand: deps.brandName, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
-  app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
+  app.use('/api', apiRoutes({ db: deps.store.db, allow, publicUrl: deps.publicUrl, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();

@@ -28,7 +28,7 @@ const tokenForm = z.object({
   name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(80, { error: 'must be at most 80 characters' }),
   role: roleSchema,
 });
-const auditQuery = z.object({
+export const auditQuery = z.object({
   actor: z.string().trim().max(100, { error: 'must be at most 100 characters' }).optional(),
   action: z.string().trim().max(100, { error: 'must be at most 100 characters' }).optional(),
   subject: z.string().trim().max(200, { error: 'must be at most 200 characters' }).optional(),

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { deskIncidents } from '../desk/desk.service';
 import type { Database } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
+import { doc } from './openapi/api-doc';
 import { deskView } from './views/desk.view';
 
 export interface DeskRoutesDeps {
@@ -24,7 +25,7 @@ export function deskRoutes(deps: DeskRoutesDeps): Router {
     res.type('html').send(deskView({ brand: deps.brand, principal: principalOf(req), csrf: access.csrfToken(req, res) }, incidents, Date.now()));
   });
 
-  router.get('/api/desk', access.allow(rules.need('desk:read')), async (_req, res) => {
+  router.get('/api/desk', access.allow(rules.need('desk:read')), doc({ tag: 'desk', summary: 'The staff desk: approved scripts for each open incident, filled in' }), async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ incidents: await desk() });
   });

@@ -13,6 +13,7 @@ import {
 } from '../scripts/script.service';
 import type { Database } from '../store/schema';
 import { principalOf, rules, type Allow } from './access';
+import { doc } from './openapi/api-doc';
 import { asProblems } from './scripts.routes';
 
 export interface ScriptApiDeps {
@@ -47,7 +48,7 @@ export function scriptApiRoutes(deps: ScriptApiDeps): Router {
   const id = (req: Request) => idParam.parse(req.params).id;
   const drafter = (req: Request) => can(principalOf(req).role, 'scripts:draft');
 
-  router.get('/scripts', allow(rules.need('desk:read')), async (req, res) => {
+  router.get('/scripts', allow(rules.need('desk:read')), doc({ tag: 'scripts', summary: 'The script library: versions in force, and drafts for roles that may draft', query: listQuery }), async (req, res) => {
     const { state = drafter(req) ? 'all' : 'approved' } = listQuery.parse(req.query);
     if (state !== 'approved' && !drafter(req)) {
       throw new AppError('forbidden', `The ${principalOf(req).role} role reads approved scripts only (state=approved).`, [{ field: 'state', message: 'only approved versions are readable with this role' }]);
@@ -59,7 +60,7 @@ export function scriptApiRoutes(deps: ScriptApiDeps): Router {
     res.json({ state, scripts });
   });
 
-  router.get('/scripts/:id', allow(rules.need('desk:read')), async (req, res) => {
+  router.get('/scripts/:id', allow(rules.need('desk:read')), doc({ tag: 'scripts', summary: 'One script: its version in force and, for drafters, its draft, each with its checks', params: idParam }), async (req, res) => {
     const scriptId = id(req);
     const script = await getScript(db, scriptId);
     if (!script) throw new AppError('not_found', `No script with id ${scriptId}.`, [{ field: 'id', message: 'no script with this id' }]);
@@ -68,26 +69,26 @@ export function scriptApiRoutes(deps: ScriptApiDeps): Router {
     res.json(drafter(req) ? { script, inForce, draft: withCheck(await getDraftVersion(db, script.id)) } : { script, inForce });
   });
 
-  router.post('/scripts', allow(rules.need('scripts:draft')), async (req, res) => {
+  router.post('/scripts', allow(rules.need('scripts:draft')), doc({ tag: 'scripts', summary: 'Create a script, optionally with its first draft', body: createBody }), async (req, res) => {
     const { draft, ...fields } = createBody.parse(req.body ?? {});
     const created = await createScript(db, fields, actorOf(principalOf(req)), draft);
     res.status(201).json(created);
   });
 
-  router.post('/scripts/:id/draft', allow(rules.need('scripts:draft')), async (req, res) => {
+  router.post('/scripts/:id/draft', allow(rules.need('scripts:draft')), doc({ tag: 'scripts', summary: 'Save the script\'s draft (the version in force stays until approval)', params: idParam, body: draftInput, success: { status: 200, description: 'The draft version' } }), async (req, res) => {
     const scriptId = id(req);
     const draft = draftInput.parse(req.body ?? {});
     const version = await naming('id', () => saveDraft(db, scriptId, draft, actorOf(principalOf(req))));
     res.json({ version });
   });
 
-  router.post('/scripts/versions/:id/approve', allow(rules.need('scripts:approve')), async (req, res) => {
+  router.post('/scripts/versions/:id/approve', allow(rules.need('scripts:approve')), doc({ tag: 'scripts', summary: 'Approve a draft version: it comes into force and retires the one before', params: idParam, success: { status: 200, description: 'The approved version, the one it replaced, the diff and the checks' } }), async (req, res) => {
     const versionId = id(req);
     const review = await naming('id', () => approve(db, versionId, actorOf(principalOf(req)), deps.scriptRules), 'approver');
     res.json({ script: review.script, version: review.version, replaced: review.inForce, diff: review.diff, check: checkJson(review.check) });
   });
 
-  router.post('/scripts/versions/:id/retire', allow(rules.need('scripts:approve')), async (req, res) => {
+  router.post('/scripts/versions/:id/retire', allow(rules.need('scripts:approve')), doc({ tag: 'scripts', summary: 'Retire a version: it can no longer be broadcast', params: idParam, success: { status: 200, description: 'The retired version' } }), async (req, res) => {
     const versionId = id(req);
     res.json({ version: await naming('id', () => retire(db, versionId, actorOf(principalOf(req)))) });
   });

@@ -84,6 +84,8 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'GET /api/incidents/:id': 'staff',
   'GET /api/broadcasts/:id/deliveries': 'staff',
   'GET /api/audit': 'owner',
+  'GET /api/openapi.json': 'public',
+  'GET /metrics': 'signed',
   'GET /sandbox': 'comms',
   'GET /sandbox/inbox.json': 'comms',
 };
@@ -147,7 +149,7 @@ describe('access control', () => {
     const router = express.Router();
     router.post('/danger', (_req, res) => { res.send('ok'); });
     app.use('/console', router);
-    expect(registeredRoutes(app)).toEqual([{ method: 'POST', path: '/console/danger', rule: undefined }]);
+    expect(registeredRoutes(app).map(({ method, path, rule }) => ({ method, path, rule }))).toEqual([{ method: 'POST', path: '/console/danger', rule: undefined }]);
   });
 
   it('[A1] when anonymous, staff, comms, owner and bearer tokens call every route, then each gets exactly what its role allows', async () => {
