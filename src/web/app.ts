@@ -14,6 +14,7 @@ import { consoleRoutes } from './console.routes';
 import { deskRoutes } from './desk.routes';
 import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
+import { refuseNul } from './nul-guard';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { rosterRoutes } from './roster.routes';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api', express.json({ limit: '256kb' }), perMinute(limits.api, 'API'));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(refuseNul);
   app.use(access.identify);
 
   app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));
