@@ -34,13 +34,14 @@ export interface TestStore extends Store {
   dispose(): Promise<void>;
 }
 
-export async function openTestStore(dialect: DialectName): Promise<TestStore> {
+/** A fresh store, migrated to the latest version unless `migrate` is false (upgrade tests). */
+export async function openTestStore(dialect: DialectName, { migrate = true }: { migrate?: boolean } = {}): Promise<TestStore> {
   const suffix = crypto.randomBytes(6).toString('hex');
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-test-'));
     const file = path.join(dir, `crier-${suffix}.db`);
     const store = openStore({ kind: 'sqlite', file });
-    await migrateToLatest(store);
+    if (migrate) await migrateToLatest(store);
     return { ...store, location: `sqlite:${file}`, dispose: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
   }
   const name = `crier_t_${suffix}`;
@@ -51,7 +52,7 @@ export async function openTestStore(dialect: DialectName): Promise<TestStore> {
   const url = new URL(pgUrl as string);
   url.pathname = `/${name}`;
   const store = openStore({ kind: 'postgres', url: url.toString(), poolSize: 4 });
-  await migrateToLatest(store);
+  if (migrate) await migrateToLatest(store);
   return {
     ...store,
     location: url.toString(),
