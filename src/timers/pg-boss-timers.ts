@@ -65,20 +65,24 @@ export class PgBossTimers implements Timers {
     const wait = mid > now ? mid - now : mid + entry.intervalMs - now;
     entry.ticker = setTimeout(() => {
       if (!this.started) return;
-      this.boss.sendThrottled(timerQueue(entry.name), {}, {}, entry.intervalMs / 1000, entry.name)
-        .catch((err: unknown) => this.log.error({ err, timer: entry.name }, 'offering a timer tick failed; the next slot offers again'))
-        .finally(() => { if (this.started) this.offerNext(entry); });
+      this.track(this.boss.sendThrottled(timerQueue(entry.name), {}, {}, entry.intervalMs / 1000, entry.name)
+        .then(() => undefined, (err: unknown) => this.log.error({ err, timer: entry.name }, 'offering a timer tick failed; the next slot offers again'))
+        .finally(() => { if (this.started) this.offerNext(entry); }));
     }, wait);
   }
 
   private async run(entry: Entry): Promise<void> {
-    const run = entry.task(this.now())
-      .catch((err: unknown) => this.log.error({ err, timer: entry.name }, 'timer task failed; it runs again at the next tick'));
-    this.running.add(run);
+    await this.track(entry.task(this.now())
+      .catch((err: unknown) => this.log.error({ err, timer: entry.name }, 'timer task failed; it runs again at the next tick')));
+  }
+
+  /** Offers and runs in flight, which stop() waits for before pg-boss closes its pool. */
+  private async track(work: Promise<void>): Promise<void> {
+    this.running.add(work);
     try {
-      await run;
+      await work;
     } finally {
-      this.running.delete(run);
+      this.running.delete(work);
     }
   }
 }
