@@ -11,6 +11,8 @@ import { buildChannels, liveChannels } from './channels/channel-set';
 import { Sandbox } from './channels/sandbox';
 import { ConfigError, loadConfig, type Config } from './config';
 import { Dispatcher } from './delivery/dispatcher';
+import { InProcessQueue, type DeliveryQueue } from './delivery/delivery-queue';
+import { PgBossQueue } from './delivery/pg-boss-queue';
 import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
@@ -19,6 +21,8 @@ import { Metrics } from './observability/metrics';
 import { ensureStarterLibrary } from './scripts/starter-library';
 import { openStore, type Store } from './store/dialect';
 import { InProcessTimers } from './timers/in-process-timers';
+import { PgBossTimers } from './timers/pg-boss-timers';
+import { createBoss } from './store/pg-boss';
 import type { Timers } from './timers/timers';
 import { migrateToLatest } from './store/migrate';
 import { unsubscribeUrl } from './subscriptions/unsubscribe-link';
@@ -33,6 +37,8 @@ export interface Crier {
   config: Config;
   store: Store;
   dispatcher: Dispatcher;
+  /** How lanes hear of new deliveries: in-process, or pg-boss jobs shared by the cluster. */
+  queue: DeliveryQueue;
   /** Periodic tasks (monitors, reminders); register with timers.every() before start(). */
   timers: Timers;
   sandbox?: Sandbox;
@@ -97,7 +103,10 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     logger,
   });
 
-  const timers = overrides.timers ?? new InProcessTimers(logger);
+  // Scale-out: one pg-boss per process carries the lanes' wake-ups and the cluster-wide timers.
+  const boss = store.kind === 'postgres' ? createBoss(config.DATABASE_URL as string, logger) : undefined;
+  const queue: DeliveryQueue = boss ? new PgBossQueue(boss, [...dispatcher.lanes.keys()]) : new InProcessQueue();
+  const timers = overrides.timers ?? (boss ? new PgBossTimers(boss, logger) : new InProcessTimers(logger));
 
   const accounts = new Accounts(store.db, {
     hasher: overrides.hasher ?? new PasswordHasher(),
@@ -129,6 +138,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       publishContext: (actor) => ({
         actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),
         teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
+        enqueue: (trx, chs) => queue.enqueue(trx, chs),
       }),
       published: (chs) => dispatcher.wake(chs),
     },
@@ -136,7 +146,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   const server = http.createServer(app);
 
   const crier: Crier = {
-    config, store, dispatcher, timers, sandbox, server, app, accounts,
+    config, store, dispatcher, queue, timers, sandbox, server, app, accounts,
     url: publicUrl,
     async start() {
       await new Promise<void>((resolve, reject) => {
@@ -145,7 +155,9 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       });
       const { port } = server.address() as AddressInfo;
       listening = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+      await boss?.start();
       dispatcher.start();
+      await queue.start((channel) => dispatcher.wake([channel]));
       await timers.start();
       logger.info({ url: listening, store: store.kind, sandboxed: channels.sandboxed }, 'crier started');
       const setupToken = await accounts.openSetup();
@@ -165,10 +177,13 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       clearInterval(reaper);
       try {
         await timers.stop();
+        await queue.stop();
         await dispatcher.stop();
         await channels.close();
         if (ownSandbox) await ownSandbox.stop();
       } finally {
+        // Waits for pg-boss's jobs in flight (a timer task) before closing its pool.
+        await boss?.stop({ graceful: true, wait: true, timeout: config.SHUTDOWN_TIMEOUT_MS });
         await store.close();
       }
     },

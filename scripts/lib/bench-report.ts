@@ -10,6 +10,7 @@ export interface BenchSetup {
   recipients: number;
   latencyMs: number;
   store: string;
+  instances: number;
   smsConcurrency: number;
   hungTimeoutMs: number;
   warmupRecipients: number;
@@ -51,6 +52,7 @@ function measuredFields(setup: BenchSetup, baseline: RunResult, limit: SmsLimit,
     rssBeforeMb: round(baseline.rssBeforeMb, 1),
     latencyMs: setup.latencyMs,
     store: setup.store,
+    instances: setup.instances,
     smsConcurrency: setup.smsConcurrency,
     warmupRecipients: setup.warmupRecipients,
     complete: !baseline.timedOut && !hung.timedOut,
@@ -79,7 +81,7 @@ function targets(r: Measured): Target[] {
 export function formatReport(r: BenchReport): string {
   const n = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const lines = [
-    `Crier bench: ${n(r.recipients)} recipients × (email + SMS + Slack webhook) + 1 X post; provider latency ${r.latencyMs} ms; store ${r.store}`,
+    `Crier bench: ${n(r.recipients)} recipients × (email + SMS + Slack webhook) + 1 X post; provider latency ${r.latencyMs} ms; store ${r.store}${r.instances > 1 ? `, ${r.instances} instances` : ''}`,
     '',
     `publish (one transaction)     ${n(r.publishMs)} ms`,
     `first provider request        ${n(r.firstRequestMs)} ms after publish began`,

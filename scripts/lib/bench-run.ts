@@ -1,16 +1,14 @@
-import pino from 'pino';
 import { CHANNELS, type Channel } from '../../src/channels/provider';
-import { loadConfig } from '../../src/config';
-import { publishUpdate } from '../../src/incidents/publish.service';
-import { buildCrier, type Crier } from '../../src/main';
+import { ChildInstance } from './bench-cluster';
 import type { FakeHost } from './bench-fakes';
+import { LocalInstance, startCrier, type BenchInstance, type InstanceStats } from './bench-instance';
 import type { BenchStore } from './bench-store';
-import { SCRIPT_VARIABLES } from './seed';
 
 /**
- * One measured broadcast: Crier built in this process with every fake configured as a live
- * provider (as the crash test's child is), one update published to every recipient on every
- * channel, and the lanes watched until the channels in `waitFor` are done.
+ * One measured broadcast: Crier built in this process (or N Criers, each in a child process, on
+ * one Postgres) with every fake configured as a live provider (as the crash test's child is), one
+ * update published to every recipient on every channel, and the lanes watched until the channels
+ * in `waitFor` are done.
  */
 export interface LaneResult {
   /** Deliveries the provider accepted. */
@@ -50,6 +48,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Varies the text per run: the X fake, like X, refuses a post identical to an earlier one. */
   nextUpdate: string;
+  /** 1: Crier in this process (the embedded run); more: each in a child process of its own. */
+  instances: number;
 }
 
 export function liveProviderEnv(fakes: FakeHost): Record<string, string> {
@@ -63,87 +63,64 @@ export function liveProviderEnv(fakes: FakeHost): Record<string, string> {
 }
 
 export async function runBroadcast(o: RunOptions): Promise<RunResult> {
-  const config = loadConfig({
-    HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: 'b'.repeat(32), DATABASE_URL: o.store.databaseUrl,
-    ...liveProviderEnv(o.fakes), ...o.env,
-  });
-  const crier = await buildCrier(config, pino({ level: 'silent' }), { announce: () => undefined });
-  let stopped = false;
+  const env = { DATABASE_URL: o.store.databaseUrl, ...liveProviderEnv(o.fakes), ...o.env };
+  const instances: BenchInstance[] = [];
   try {
-    await crier.start();
+    if (o.instances === 1) instances.push(new LocalInstance(await startCrier(env)));
+    else instances.push(...await Promise.all(Array.from({ length: o.instances }, () => ChildInstance.start(env))));
     if (o.hangSms) await o.fakes.hangSms();
     await o.fakes.clear();
     // Let the lanes finish their first (empty) claim and go idle, as a waiting server's would.
     await sleep(250);
-    const result = await measure(crier, o);
-    await crier.stop();
-    stopped = true;
-    return result;
+    return await measure(instances, o);
   } finally {
-    if (!stopped) await crier.stop();
+    await Promise.all(instances.map((i) => i.stop()));
     if (o.hangSms) await o.fakes.unhangSms();
   }
 }
 
-async function measure(crier: Crier, o: RunOptions): Promise<RunResult> {
-  const rss = new RssSampler();
-  const rssBefore = rss.sample();
-  const cpuBefore = process.cpuUsage();
-  const t0 = Date.now();
-  const published = await publishUpdate(crier.store.db, {
-    incident: { title: 'Checkout failing', impact: 'major', components: [] }, status: 'investigating', scriptVersionId: o.store.scriptVersionId,
-    variables: { ...SCRIPT_VARIABLES, next_update: o.nextUpdate }, audiences: ['customers'], channels: [...CHANNELS],
-  }, { actor: 'bench', brandName: crier.config.BRAND_NAME, statusPageUrl: `${crier.url()}/status`, teamSlackChannels: [], now: t0 });
-  const publishMs = Date.now() - t0;
-  crier.dispatcher.wake(CHANNELS);
-  rss.sample();
-
-  const lane = (ch: Channel) => crier.dispatcher.lanes.get(ch)?.stats;
+/**
+ * The first instance publishes; every instance's lanes count. Across instances, a lane's
+ * deliveries and requests add up, its time runs to the last settle anywhere, CPU adds up and
+ * RSS is the largest instance's (each would be a host of its own).
+ */
+async function measure(instances: BenchInstance[], o: RunOptions): Promise<RunResult> {
+  await Promise.all(instances.map((i) => i.mark()));
+  const published = await (instances[0] as BenchInstance).publish(o.store.scriptVersionId, o.nextUpdate);
+  const { t0 } = published;
+  let stats: InstanceStats[] = [];
+  const total = (ch: Channel, key: 'sent' | 'failed' | 'retried' | 'requests') => stats.reduce((n, s) => n + s.lanes[ch][key], 0);
   const expected = (ch: Channel) => published.deliveries.find((d) => d.channel === ch)?.pending ?? 0;
-  const isDone = (ch: Channel) => (lane(ch)?.sent ?? 0) + (lane(ch)?.failed ?? 0) >= expected(ch);
-  const finished = await until(() => o.waitFor.every(isDone), o.timeoutMs);
-  const cpu = process.cpuUsage(cpuBefore);
-  rss.stop();
+  const isDone = (ch: Channel) => total(ch, 'sent') + total(ch, 'failed') >= expected(ch);
+  const finished = await until(async () => {
+    stats = await Promise.all(instances.map((i) => i.stats()));
+    return o.waitFor.every(isDone);
+  }, o.timeoutMs);
   const counts = await o.fakes.counts();
 
   const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x };
+  const times = (ch: Channel, key: 'firstRequestAt' | 'lastSettledAt') => stats.map((s) => s.lanes[ch][key]).filter((t): t is number => t !== null);
   const lanes = Object.fromEntries(CHANNELS.map((ch) => {
-    const stats = lane(ch);
-    const seconds = stats?.lastSettledAt ? (stats.lastSettledAt - t0) / 1000 : 0;
-    const deliveries = stats?.sent ?? 0;
+    const last = times(ch, 'lastSettledAt');
+    const seconds = last.length > 0 ? (Math.max(...last) - t0) / 1000 : 0;
+    const deliveries = total(ch, 'sent');
     return [ch, {
-      deliveries, requests: requests[ch], laneRequests: stats?.requests ?? 0, failed: stats?.failed ?? 0, retried: stats?.retried ?? 0,
+      deliveries, requests: requests[ch], laneRequests: total(ch, 'requests'), failed: total(ch, 'failed'), retried: total(ch, 'retried'),
       seconds, perSecond: seconds > 0 ? deliveries / seconds : 0, done: isDone(ch),
     }];
   })) as Record<Channel, LaneResult>;
-  const firstAt = Math.min(...CHANNELS.map((ch) => lane(ch)?.firstRequestAt ?? Infinity));
+  const firstAt = Math.min(...CHANNELS.flatMap((ch) => times(ch, 'firstRequestAt')));
   const deliveries = CHANNELS.reduce((n, ch) => n + lanes[ch].deliveries, 0);
   return {
-    publishMs, firstRequestMs: firstAt - t0, rssBeforeMb: mb(rssBefore), peakRssMb: mb(rss.peak),
-    cpuUs: cpu.user + cpu.system, deliveries, lanes, timedOut: !finished,
+    publishMs: published.publishMs, firstRequestMs: firstAt - t0,
+    rssBeforeMb: Math.max(...stats.map((s) => s.rssBeforeMb)), peakRssMb: Math.max(...stats.map((s) => s.peakRssMb)),
+    cpuUs: stats.reduce((n, s) => n + s.cpuUs, 0), deliveries, lanes, timedOut: !finished,
   };
 }
 
-/** RSS every 25 ms; a synchronous stretch (SQLite) delays a sample, so callers also sample at its edges. */
-class RssSampler {
-  peak = 0;
-  private readonly timer = setInterval(() => this.sample(), 25);
-
-  sample(): number {
-    const rss = process.memoryUsage.rss();
-    this.peak = Math.max(this.peak, rss);
-    return rss;
-  }
-
-  stop(): void {
-    this.sample();
-    clearInterval(this.timer);
-  }
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) return false;
     await sleep(25);
   }
@@ -152,8 +129,4 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function mb(bytes: number): number {
-  return bytes / (1024 * 1024);
 }

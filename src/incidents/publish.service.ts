@@ -16,7 +16,7 @@ import { createIncident, getIncident, insertBroadcast, insertUpdate, setIncident
 import { insertAudienceDeliveries } from './audience';
 import { previewAudience, type ChannelPreview } from './audience-preview';
 import { checkMove, checkOpening, isClosed, kindOf } from './lifecycle';
-import { alertTeamFirst } from './team-alert';
+import { alertTeamFirst, TEAM_CHANNELS } from './team-alert';
 import type { PublishInput, PublishResult } from './publish';
 
 export interface PublishContext {
@@ -28,6 +28,8 @@ export interface PublishContext {
   now: number;
   /** SMS segments an update may cost; 2 when absent. */
   smsMaxSegments?: number;
+  /** Records in the publish transaction which lanes got work (the DeliveryQueue); absent in tools. */
+  enqueue?: (trx: Transaction<Database>, channels: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
     const version = await broadcastableVersion(trx, input.scriptVersionId);
     const incident = await incidentFor(trx, input, ctx.now);
     const rendered = render(version, input, ctx);
-    if (input.incidentId === undefined) await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered }, ctx);
+    const alert = input.incidentId === undefined ? await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered }, ctx) : undefined;
     const update = await insertUpdate(trx, {
       incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
       rendered, createdBy: ctx.actor, now: ctx.now,
@@ -56,6 +58,7 @@ export async function publishUpdate(db: Kysely<Database>, input: PublishInput, c
       at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
       detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, deliveries }),
     }).execute();
+    await ctx.enqueue?.(trx, alert ? [...TEAM_CHANNELS, ...input.channels] : input.channels);
     return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
   });
 }

@@ -14,7 +14,7 @@ import type { PublishContext } from './publish.service';
 /** The roster roles told about every incident, whatever its failure type. */
 export const COMMS_ROLES = ['owner', 'comms', 'comms lead'];
 export const INTERNAL_SCRIPT_KEY = 'internal-team-alert';
-const TEAM_CHANNELS: Channel[] = ['email', 'sms', 'slack'];
+export const TEAM_CHANNELS: Channel[] = ['email', 'sms', 'slack'];
 
 /**
  * When an incident opens, the comms team and the responders for its failure type hear first, on

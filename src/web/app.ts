@@ -16,6 +16,7 @@ import { errorHandler, notFound } from './error-handler';
 import { healthRoutes } from './health.routes';
 import { metricsRoutes } from './metrics.routes';
 import type { Metrics } from '../observability/metrics';
+import { refuseNul } from './nul-guard';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { rosterRoutes } from './roster.routes';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api', express.json({ limit: '256kb' }), perMinute(limits.api, 'API'));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(refuseNul);
   app.use(access.identify);
 
   app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));

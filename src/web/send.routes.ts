@@ -237,6 +237,7 @@ ${shown.map((d) => html`<tr><td>${d.channel}</td><td>${d.address}</td><td>${d.st
         .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null, lease_until: null, error_code: null, last_error: null, updated_at: now })
         .where('broadcast_id', '=', id).where('state', 'in', FAILED).returning('channel').execute();
       if (rows.length > 0) await recordAudit(tx, { actor: actorOf(principalOf(req)), action: 'broadcast.retried', subject: `broadcast:${id}`, detail: { deliveries: rows.length }, at: now });
+      await deps.publishContext(actorOf(principalOf(req))).enqueue?.(tx, rows.map((r) => r.channel));
       return rows;
     });
     deps.published([...new Set(retried.map((r) => r.channel))]);

@@ -6,6 +6,7 @@ import { applyInboundSms, applySendgridEvents, applyTwilioStatus } from '../deli
 import { AppError } from '../errors';
 import type { Database } from '../store/schema';
 import { rules, type Allow } from './access';
+import { refuseNul } from './nul-guard';
 
 /**
  * Provider callbacks: Twilio status callbacks and inbound SMS, SendGrid's Event Webhook. Each
@@ -51,7 +52,7 @@ const sendgridEvents = z.array(z.object({
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const form = [express.urlencoded({ extended: false, limit: '64kb' }), refuseNul];
   const twilioSigned = requireTwilioSignature(deps.twilioAuthToken, () => deps.publicUrl().replace(/\/+$/, ''));
 
   router.post('/twilio/status', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), form, twilioSigned, async (req, res) => {

@@ -1,5 +1,6 @@
 import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
+import { DEFAULT_DIALECT } from '../support/stores';
 import { createAccount, PASSWORD, signedIn } from '../support/session';
 
 function expectSecurityHeaders(path: string, headers: Headers): void {
@@ -20,7 +21,7 @@ describe('console security in the browser', () => {
   let t: TestCrier;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
+import { DEFAULT_DIALECT } from '../support/stores';
 import { DRAFT_MARKER, openIncidentWithScripts } from '../support/desk';
 import { createAccount, PASSWORD } from '../support/session';
 
@@ -9,7 +10,7 @@ describe('staff desk in the browser', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let incidentId = 0;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     ({ incidentId } = await openIncidentWithScripts(t, 'desk-browser'));
     browser = await launchBrowser();
   });

@@ -4,6 +4,7 @@ import { publishUpdate } from '../../src/incidents/publish.service';
 import { approve, DEFAULT_SCRIPT_RULES } from '../../src/scripts/script.service';
 import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
+import { DEFAULT_DIALECT } from '../support/stores';
 import { waitFor } from '../support/process';
 import { createAccount, PASSWORD } from '../support/session';
 
@@ -17,7 +18,7 @@ describe('owner sends a notice from a phone', () => {
   let investigating = 0;
 
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 20 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 20 });
     browser = await launchBrowser();
     // In calm times the owner approved the starter "investigating" script and ran a drill with
     // it, so the support contact and service are known.

@@ -1,5 +1,6 @@
 import { launchBrowser, signInThrough } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
+import { DEFAULT_DIALECT } from '../support/stores';
 import { createAccount, PASSWORD, signedIn } from '../support/session';
 
 describe('sandbox inbox', () => {
@@ -7,7 +8,7 @@ describe('sandbox inbox', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 2 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 2 });
     browser = await launchBrowser();
   });
 

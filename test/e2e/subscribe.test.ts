@@ -3,13 +3,14 @@ import { sendgridRecipients } from '../../src/channels/sandbox/sendgrid.fake';
 import { createComponent } from '../../src/components/component.repository';
 import { launchBrowser } from '../support/browser';
 import { startTestCrier, type TestCrier } from '../support/crier';
+import { DEFAULT_DIALECT } from '../support/stores';
 import { waitFor } from '../support/process';
 
 describe('a visitor subscribes in the browser', () => {
   let t: TestCrier;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     await createComponent(t.store.db, { key: 'checkout', name: 'Checkout' });
     browser = await launchBrowser();
   });

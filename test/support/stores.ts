@@ -10,15 +10,23 @@ import { migrateToLatest } from '../../src/store/migrate';
  * Every store test runs on each dialect. Postgres comes from TEST_DATABASE_URL (CI starts a
  * throwaway cluster with scripts/test-postgres.sh); each store gets a database of its own so
  * test files can run in parallel.
+ *
+ * TEST_STORE=postgres runs the whole suite on Postgres: DIALECTS is then Postgres only, and
+ * DEFAULT_DIALECT, which every test that builds a store or a Crier without looping over DIALECTS
+ * uses, is Postgres too. A test about SQLite itself (the SQLite driver, the embedded `npm start`)
+ * names 'sqlite' and says why.
  */
 export type DialectName = 'sqlite' | 'postgres';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-if (!pgUrl && process.env.CI === 'true') {
-  throw new Error('CI must run the Postgres half of the suite: set TEST_DATABASE_URL (scripts/test-postgres.sh)');
+const testStore = process.env.TEST_STORE ?? 'sqlite';
+if (testStore !== 'sqlite' && testStore !== 'postgres') throw new Error(`TEST_STORE must be sqlite or postgres (got ${JSON.stringify(testStore)})`);
+if (!pgUrl && (process.env.CI === 'true' || testStore === 'postgres')) {
+  throw new Error('The Postgres half of the suite needs TEST_DATABASE_URL (scripts/test-postgres.sh)');
 }
 
-export const DIALECTS: DialectName[] = pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
+export const DEFAULT_DIALECT: DialectName = testStore;
+export const DIALECTS: DialectName[] = testStore === 'postgres' ? ['postgres'] : pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 
 export interface TestStore extends Store {
   /** The URL or file another process can open the same store with. */
@@ -26,13 +34,14 @@ export interface TestStore extends Store {
   dispose(): Promise<void>;
 }
 
-export async function openTestStore(dialect: DialectName): Promise<TestStore> {
+/** A fresh store, migrated to the latest version unless `migrate` is false (upgrade tests). */
+export async function openTestStore(dialect: DialectName, { migrate = true }: { migrate?: boolean } = {}): Promise<TestStore> {
   const suffix = crypto.randomBytes(6).toString('hex');
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-test-'));
     const file = path.join(dir, `crier-${suffix}.db`);
     const store = openStore({ kind: 'sqlite', file });
-    await migrateToLatest(store);
+    if (migrate) await migrateToLatest(store);
     return { ...store, location: `sqlite:${file}`, dispose: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
   }
   const name = `crier_t_${suffix}`;
@@ -43,7 +52,7 @@ export async function openTestStore(dialect: DialectName): Promise<TestStore> {
   const url = new URL(pgUrl as string);
   url.pathname = `/${name}`;
   const store = openStore({ kind: 'postgres', url: url.toString(), poolSize: 4 });
-  await migrateToLatest(store);
+  if (migrate) await migrateToLatest(store);
   return {
     ...store,
     location: url.toString(),

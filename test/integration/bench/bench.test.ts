@@ -26,17 +26,30 @@ interface BenchJson {
   rssBeforeMb: number;
 }
 
+/** Runs the bench as a user would and returns the one JSON object it printed. */
+async function bench(args: string[], env: Record<string, string> = {}): Promise<BenchJson> {
+  const run = spawnInRepo('node', ['--import', 'tsx', 'scripts/bench.ts', '--recipients', String(RECIPIENTS), '--latency-ms', '2', '--json', ...args], env);
+  let stdout = '';
+  run.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await run.exited;
+  expect({ code, output: code === 0 ? '' : run.output() }).toEqual({ code: 0, output: '' });
+  const lines = stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0] as string) as BenchJson;
+}
+
+/** Every key path of a JSON value, so two reports can be compared field for field. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k)).sort();
+}
+
+let embedded: BenchJson | undefined;
+
 describe('[D6] benchmark', () => {
   it('[D6] when the bench runs with --json on a small audience, then it exits by itself and prints one object with every required field', async () => {
-    const run = spawnInRepo('node', ['--import', 'tsx', 'scripts/bench.ts', '--recipients', String(RECIPIENTS), '--latency-ms', '2', '--json'], {});
-    let stdout = '';
-    run.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    const code = await run.exited;
-    expect({ code, output: code === 0 ? '' : run.output() }).toEqual({ code: 0, output: '' });
-
-    const lines = stdout.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const r = JSON.parse(lines[0] as string) as BenchJson;
+    const r = await bench([]);
+    embedded = r;
     expect(r.recipients).toBe(RECIPIENTS);
     for (const value of [r.firstRequestMs, r.peakRssMb, r.cpuUsPerDelivery, r.limit.sms.perSecond, r.isolation.othersSecondsRatio, r.publishMs, r.rssBeforeMb]) {
       expect(Number.isFinite(value) && value > 0).toBe(true);
@@ -54,4 +67,20 @@ describe('[D6] benchmark', () => {
     expect(r.lanes.x).toMatchObject({ deliveries: 1, requests: 1 });
     expect(r.isolation.hungLane).toBe('sms');
   }, 180_000);
+
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  (pgUrl ? it : it.skip)('[X5] when the bench runs with --store postgres --instances 2 --json, then it prints the same figures as the embedded run, every delivery sent once', async () => {
+    // Beside the suite's own databases; the bench makes and drops a fresh one next to this URL.
+    const r = await bench(['--store', 'postgres', '--instances', '2'], { DATABASE_URL: pgUrl as string });
+    embedded ??= await bench([]);
+    expect(keyPaths(r)).toEqual(keyPaths(embedded));
+    expect(r).toMatchObject({ store: 'postgres', instances: 2, recipients: RECIPIENTS });
+    expect(r.lanes.email).toMatchObject({ deliveries: RECIPIENTS });
+    expect(r.lanes.sms).toMatchObject({ deliveries: RECIPIENTS, requests: RECIPIENTS });
+    expect(r.lanes.slack).toMatchObject({ deliveries: RECIPIENTS, requests: RECIPIENTS });
+    expect(r.lanes.x).toMatchObject({ deliveries: 1, requests: 1 });
+    for (const value of [r.firstRequestMs, r.peakRssMb, r.cpuUsPerDelivery, r.limit.sms.perSecond, r.isolation.othersSecondsRatio, r.publishMs]) {
+      expect(Number.isFinite(value) && value > 0).toBe(true);
+    }
+  }, 240_000);
 });

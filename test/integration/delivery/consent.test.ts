@@ -1,5 +1,5 @@
 import { signTwilio } from '../../../src/channels/webhook-signatures';
-import { DIALECTS } from '../../support/stores';
+import { DEFAULT_DIALECT, DIALECTS } from '../../support/stores';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { waitFor } from '../../support/process';
 
@@ -73,7 +73,7 @@ describe('X thread', () => {
   });
 
   it('when an incident gets a second update, then its X post replies to the first', async () => {
-    t = await startTestCrier('sqlite', { recipients: 1 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     const first = await t.publish({ channels: ['x'] });
     expect(await t.settled(first.broadcastId, 15_000)).toBe(true);
     const second = await t.publish({ channels: ['x'], incident: undefined, incidentId: first.incidentId, status: 'resolved', variables: { service: 'Checkout', summary: 'payments work again', next_update: 'none needed' } });

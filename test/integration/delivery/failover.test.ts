@@ -1,5 +1,5 @@
 import { sendgridRecipients } from '../../../src/channels/sandbox/sendgrid.fake';
-import { DIALECTS } from '../../support/stores';
+import { DEFAULT_DIALECT, DIALECTS } from '../../support/stores';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 
 describe.each(DIALECTS)('email failover on %s', (dialect) => {
@@ -40,7 +40,7 @@ describe('one-click unsubscribe in the email that went out', () => {
   });
 
   it('[D5] when an email is sent, then it carries List-Unsubscribe headers and its own link, which unsubscribes on POST only', async () => {
-    t = await startTestCrier('sqlite', { recipients: 3 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 3 });
     const { broadcastId } = await t.publish({ channels: ['email'] });
     expect(await t.settled(broadcastId, 15_000)).toBe(true);
     const [first] = sendgridRecipients(t.sandbox.sendgrid);

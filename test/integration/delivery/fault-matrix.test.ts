@@ -2,6 +2,7 @@ import type { Fault } from '../../../src/channels/sandbox/fake-server';
 import type { SmtpFault } from '../../../src/channels/sandbox/smtp.fake';
 import type { Channel } from '../../../src/channels/provider';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { waitFor } from '../../support/process';
 
 /**
@@ -62,7 +63,7 @@ describe('[D1] fault matrix', () => {
   let baselineMs = 0;
 
   beforeAll(async () => {
-    const t = await startTestCrier('sqlite', { recipients: RECIPIENTS, env });
+    const t = await startTestCrier(DEFAULT_DIALECT, { recipients: RECIPIENTS, env });
     try {
       const started = Date.now();
       const { broadcastId } = await t.publish();
@@ -75,7 +76,7 @@ describe('[D1] fault matrix', () => {
 
   describe.each(CHANNELS)('when the %s provider', (channel) => {
     it.each(FAULTS)(`[D1] answers %s, then the other channels finish on time and ${channel} ends sent or failed with the code`, async (fault) => {
-      const t = await startTestCrier('sqlite', { recipients: RECIPIENTS, env });
+      const t = await startTestCrier(DEFAULT_DIALECT, { recipients: RECIPIENTS, env });
       try {
         await inject(t, channel, fault);
         const started = Date.now();

@@ -1,10 +1,11 @@
 import { sendgridRecipients } from '../../../src/channels/sandbox/sendgrid.fake';
 import { approve, DEFAULT_SCRIPT_RULES } from '../../../src/scripts/script.service';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 
 describe('resellers get the reseller version', () => {
   let t: TestCrier;
-  beforeAll(async () => { t = await startTestCrier('sqlite', { recipients: 3 }); });
+  beforeAll(async () => { t = await startTestCrier(DEFAULT_DIALECT, { recipients: 3 }); });
   afterAll(async () => { await t?.stop(); });
 
   it('when an update goes to customers and resellers, then a reseller\'s email carries the briefing and the customer text to forward; customers get only theirs', async () => {

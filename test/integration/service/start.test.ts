@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, spawnInRepo, waitFor, type Spawned } from '../../support/process';
 
-/** The README's run command is `npm ci && npm start`; `npm start` is what a newcomer runs. */
+/**
+ * The README's run command is `npm ci && npm start`; `npm start` is what a newcomer runs. These
+ * tests are about that embedded default, so they stay on SQLite under TEST_STORE=postgres too.
+ */
 describe('starting the service', () => {
   let dir: string;
   const running: Spawned[] = [];

@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createComponent } from '../../../src/components/component.repository';
 import { exportStatus } from '../../../src/status/export';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { SCRIPT_VARIABLES } from '../../../scripts/lib/seed';
 
 const run = promisify(execFile);
@@ -26,7 +27,7 @@ describe('public status page, feed and JSON', () => {
   let t: TestCrier;
   let first: { incidentId: number };
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 2 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 2 });
     await createComponent(t.store.db, { key: 'checkout', name: 'Checkout' });
     await createComponent(t.store.db, { key: 'website', name: 'Website' });
     await createComponent(t.store.db, { key: 'api', name: `API ${HOSTILE}` });

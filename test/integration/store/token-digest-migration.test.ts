@@ -1,15 +1,11 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { confirmSubscription, getSubscriptionByManageToken } from '../../../src/contacts/subscription.repository';
-import { openStore } from '../../../src/store/dialect';
 import { migrateTo, migrateToLatest } from '../../../src/store/migrate';
+import { DIALECTS, openTestStore } from '../../support/stores';
 
-describe('sqlite: upgrading subscription tokens to digests', () => {
+describe.each(DIALECTS)('upgrading subscription tokens to digests on %s', (dialect) => {
   it('when a store with tokens stored as they were is upgraded, then links already sent still confirm and manage', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-upgrade-'));
-    const store = openStore({ kind: 'sqlite', file: path.join(dir, 'crier.db') });
+    const store = await openTestStore(dialect, { migrate: false });
     try {
       await migrateTo(store, '008-roster-alternates');
       const now = Date.now();
@@ -29,8 +25,7 @@ describe('sqlite: upgrading subscription tokens to digests', () => {
       expect(await getSubscriptionByManageToken(store.db, manageConfirmed)).toMatchObject({ consent: 'confirmed' });
       expect(await confirmSubscription(store.db, confirm, now + 1)).toMatchObject({ consent: 'confirmed' });
     } finally {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await store.dispose();
     }
   });
 });

@@ -5,6 +5,7 @@ import { unsubscribeToken } from '../../../src/subscriptions/unsubscribe-link';
 import { CONFIRM_TTL_MS } from '../../../src/subscriptions/self-service';
 import { tokenDigest } from '../../../src/contacts/subscription';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { WebClient } from '../../support/session';
 
 const mailTo = (t: TestCrier, address: string) => sendgridRecipients(t.sandbox.sendgrid).filter((m) => m.to.includes(address));
@@ -12,7 +13,7 @@ const mailTo = (t: TestCrier, address: string) => sendgridRecipients(t.sandbox.s
 describe('self-service subscriptions', () => {
   let t: TestCrier;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 2, overrides: { rateLimits: { publicForms: 1000 } } });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 2, overrides: { rateLimits: { publicForms: 1000 } } });
     await createComponent(t.store.db, { key: 'checkout', name: 'Checkout' });
     await createComponent(t.store.db, { key: 'website', name: 'Website' });
   });

@@ -4,7 +4,7 @@ import { digest } from '../../../src/auth/secrets';
 import type { Principal } from '../../../src/auth/user';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { createAccount, PASSWORD, signedIn, testHasher, WebClient } from '../../support/session';
-import { DIALECTS, openTestStore, type TestStore } from '../../support/stores';
+import { DEFAULT_DIALECT, DIALECTS, openTestStore, type TestStore } from '../../support/stores';
 
 const OWNER: Principal = { kind: 'user', id: 1, role: 'owner', label: 'owner@example.com', sessionId: '', csrfToken: '' };
 const POLICY: LockoutPolicy = { slowAfter: 2, baseDelayMs: 100, maxDelayMs: 400, lockAfter: 6, lockMs: 60_000 };
@@ -136,7 +136,7 @@ describe('accounts over HTTP', () => {
   let t: TestCrier;
   const slept: number[] = [];
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', {
+    t = await startTestCrier(DEFAULT_DIALECT, {
       recipients: 1,
       overrides: { lockout: POLICY, sleep: async (ms) => { slept.push(ms); }, rateLimits: { login: 1000 } },
     });
@@ -238,7 +238,7 @@ describe('accounts over HTTP', () => {
   });
 
   it('when sign-in is hammered from one address, then the rate limit answers 429', async () => {
-    const limited = await startTestCrier('sqlite', { recipients: 1 });
+    const limited = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     try {
       const client = new WebClient(limited.crier.url());
       await client.page('/login');
@@ -254,7 +254,7 @@ describe('accounts over HTTP', () => {
 
 describe('session cookies over https', () => {
   it('[A4] when PUBLIC_URL is https, then cookies are Secure with the __Host- prefix', async () => {
-    const t = await startTestCrier('sqlite', { recipients: 1, env: { PUBLIC_URL: 'https://status.example.com' } });
+    const t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1, env: { PUBLIC_URL: 'https://status.example.com' } });
     try {
       const login = await fetch(`http://127.0.0.1:${(t.crier.server.address() as { port: number }).port}/login`, { headers: { accept: 'text/html' } });
       const formCookie = login.headers.getSetCookie()[0] as string;

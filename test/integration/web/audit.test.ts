@@ -3,7 +3,7 @@ import { importDirectory } from '../../../src/import/import.service';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { registeredRoutes } from '../../support/routes';
 import { createAccount, PASSWORD, signedIn, WebClient } from '../../support/session';
-import { DIALECTS, openTestStore, type TestStore } from '../../support/stores';
+import { DEFAULT_DIALECT, DIALECTS, openTestStore, type TestStore } from '../../support/stores';
 import { SCRIPT_VARIABLES } from '../../../scripts/lib/seed';
 
 // A test of this file once failed only inside the whole suite and never alone; a second try
@@ -17,7 +17,7 @@ describe('audit log through the app', () => {
   let owner: Awaited<ReturnType<typeof signedIn>>;
   let seen = 0;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1, overrides: { rateLimits: { login: 1000 } } });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1, overrides: { rateLimits: { login: 1000 } } });
     // Start-up writes its own entries (the starter script library); the steps below count from here.
     const last = await t.store.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
     seen = Number(last?.id ?? 0);

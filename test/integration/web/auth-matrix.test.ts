@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import express from 'express';
 import type { Role } from '../../../src/auth/roles';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { registeredRoutes, type RegisteredRoute } from '../../support/routes';
 import { createAccount, signedIn, WebClient } from '../../support/session';
 
@@ -106,7 +107,7 @@ describe('access control', () => {
   let targetTokenId = 0;
 
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1, overrides: { rateLimits: { login: 10_000 } } });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1, overrides: { rateLimits: { login: 10_000 } } });
     routes = registeredRoutes(t.crier.app);
     const url = t.crier.url();
     // Callers without a session hold the anonymous form cookie a browser gets from /login.

@@ -1,4 +1,5 @@
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { DRAFT_MARKER, openIncidentWithScripts } from '../../support/desk';
 import { signedIn, WebClient } from '../../support/session';
 
@@ -7,7 +8,7 @@ describe('staff desk over HTTP', () => {
   let incidentId = 0;
   let versionId = 0;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     ({ incidentId, versionId } = await openIncidentWithScripts(t, 'desk-http'));
   });
   afterAll(async () => { await t?.stop(); });

@@ -5,6 +5,7 @@ import type { Principal } from '../../../src/auth/user';
 import { unsubscribeToken } from '../../../src/subscriptions/unsubscribe-link';
 import { confirmByToken, requestSubscription } from '../../../src/subscriptions/self-service';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { registeredRoutes } from '../../support/routes';
 import { createAccount, PASSWORD, signedIn } from '../../support/session';
 import { SCRIPT_VARIABLES } from '../../../scripts/lib/seed';
@@ -118,7 +119,7 @@ describe('generated input on every endpoint', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    t = await startTestCrier('sqlite', {
+    t = await startTestCrier(DEFAULT_DIALECT, {
       recipients: 2,
       env: { SENDGRID_WEBHOOK_PUBLIC_KEY: SENDGRID.publicKeyBase64 },
       overrides: { rateLimits: { login: 1e9, publicForms: 1e9, api: 1e9 }, sleep: async () => undefined },

@@ -1,11 +1,12 @@
 import { createTeamMember } from '../../../src/roster/team-member.repository';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { signedIn, WebClient } from '../../support/session';
 import { SCRIPT_VARIABLES } from '../../../scripts/lib/seed';
 
 describe('the incident page in the console', () => {
   let t: TestCrier;
-  beforeAll(async () => { t = await startTestCrier('sqlite', { recipients: 2 }); });
+  beforeAll(async () => { t = await startTestCrier(DEFAULT_DIALECT, { recipients: 2 }); });
   afterAll(async () => { await t?.stop(); });
 
   it('when an incident has updates, then staff see its timeline newest first, the team-only alert marked, each with its broadcast', async () => {

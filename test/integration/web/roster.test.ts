@@ -3,6 +3,7 @@ import { getFailureTypeByKey } from '../../../src/roster/failure-type.repository
 import { listResponders } from '../../../src/roster/responder.repository';
 import { getTeamMemberByKey, listTeamMembers } from '../../../src/roster/team-member.repository';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { signedIn, type WebClient } from '../../support/session';
 
 type Client = WebClient & { userId: number };
@@ -28,7 +29,7 @@ describe('team roster in the console', () => {
   let staff: Client;
 
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 2 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 2 });
     comms = await signedIn(t.store, t.crier.url(), 'comms');
     staff = await signedIn(t.store, t.crier.url(), 'staff');
   });

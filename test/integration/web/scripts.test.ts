@@ -3,6 +3,7 @@ import { getScriptByKey } from '../../../src/scripts/script.repository';
 import { getScriptVersion, listScriptVersions } from '../../../src/scripts/script-version.repository';
 import { broadcastableScripts } from '../../../src/scripts/script.service';
 import { startTestCrier, type TestCrier } from '../../support/crier';
+import { DEFAULT_DIALECT } from '../../support/stores';
 import { signedIn, type WebClient } from '../../support/session';
 
 type Client = WebClient & { userId: number };
@@ -41,7 +42,7 @@ describe('script library in the console and the API', () => {
   let comms: Client;
   let staff: Client;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1 });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1 });
     owner = await signedIn(t.store, t.crier.url(), 'owner');
     comms = await signedIn(t.store, t.crier.url(), 'comms');
     staff = await signedIn(t.store, t.crier.url(), 'staff');
@@ -186,7 +187,7 @@ describe('script approval with the two-person rule and a one-segment SMS limit',
   let owner: Client;
   let otherOwner: Client;
   beforeAll(async () => {
-    t = await startTestCrier('sqlite', { recipients: 1, env: { SCRIPTS_TWO_PERSON_RULE: 'true', SMS_MAX_SEGMENTS: '1' } });
+    t = await startTestCrier(DEFAULT_DIALECT, { recipients: 1, env: { SCRIPTS_TWO_PERSON_RULE: 'true', SMS_MAX_SEGMENTS: '1' } });
     owner = await signedIn(t.store, t.crier.url(), 'owner');
     otherOwner = await signedIn(t.store, t.crier.url(), 'owner');
   });

@@ -1,0 +1,37 @@
+import { CompiledQuery, type Transaction } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Database } from './schema';
+
+/**
+ * pg-boss for the scale-out store: one instance per process, shared by the delivery queue and
+ * the cluster-wide timers. It keeps its own tables in the `pgboss` schema of Crier's database
+ * (created and migrated at start) and its own small pool.
+ */
+export interface BossLog {
+  warn(obj: object, msg: string): void;
+}
+
+export function createBoss(url: string, log: BossLog): PgBoss {
+  const boss = new PgBoss({
+    connectionString: url,
+    max: 4,
+    application_name: 'crier-pgboss',
+    // Crier runs no pg-boss cron schedules (timers are second-grained, see PgBossTimers), so the
+    // cron clock and its skew monitor would only add queries.
+    schedule: false,
+  });
+  // An error pg-boss raises in its background loops (a dropped connection) must not crash the
+  // process; the loops retry on their own.
+  boss.on('error', (err) => log.warn({ err }, 'pg-boss background error'));
+  return boss;
+}
+
+/** pg-boss's executor bound to a Kysely transaction, so a job commits or rolls back with it. */
+export function inTransaction(trx: Transaction<Database>): PgBoss.Db {
+  return {
+    async executeSql(text, values) {
+      const result = await trx.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: [...result.rows] };
+    },
+  };
+}
