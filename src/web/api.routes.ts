@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../auth/user';
 import { listAudit } from '../audit/audit.repository';
-import { countByState } from '../delivery/delivery.repository';
+import { countByChannel, countByState } from '../delivery/delivery.repository';
 import { AppError } from '../errors';
 import { getIncident, listIncidents, listUpdates } from '../incidents/incident.repository';
 import { publishInput } from '../incidents/publish';
@@ -47,7 +47,7 @@ export function apiRoutes(deps: ApiDeps): Router {
 
   router.get('/broadcasts/:id/deliveries', allow(rules.need('incidents:read')), async (req, res) => {
     const { id } = idParam.parse(req.params);
-    res.json({ broadcastId: id, states: await countByState(deps.db, { broadcastId: id }) });
+    res.json({ broadcastId: id, states: await countByState(deps.db, { broadcastId: id }), channels: await countByChannel(deps.db, id) });
   });
 
   router.get('/audit', allow(rules.need('audit:read')), async (req, res) => {
