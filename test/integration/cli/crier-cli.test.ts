@@ -157,6 +157,53 @@ describe.each(DIALECTS)('%s: crier against a running instance', (dialect) => {
   }, 120_000);
 });
 
+describe.each(DIALECTS)('%s: crier on the store of a running service', (dialect) => {
+  let t: TestCrier;
+  beforeAll(async () => { t = await startTestCrier(dialect, { recipients: 2, slackWebhooks: false }); });
+  afterAll(async () => { await t?.stop(); });
+  const env = () => ({ DATABASE_URL: t.crier.config.DATABASE_URL as string, SECRET_KEY: 'k'.repeat(32) });
+
+  it('[B1] when a service runs on the same store, then crier send only publishes and the service\'s lanes deliver it', async () => {
+    const result = await runCrier(['send', '--script', 'outage', '--var', 'service=Checkout', '--var', 'summary=payments fail', '--var', 'next_update=14:30 UTC', '--audience', 'customers', '--channel', 'sms'], env());
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('sent by the running Crier');
+    // The service's own sandbox got them: the CLI's lanes never started.
+    expect(new Set(t.sandbox.twilio.messages().map((m) => m.to))).toEqual(new Set(t.audience.sms));
+  }, 120_000);
+
+  it('[B1] when an owner adds a person with a password piped in, and creates a token, then both work against the service and neither secret is in the arguments', async () => {
+    const password = 'correct horse battery staple';
+    const added = await runCrier(['user', 'add', '--email', 'Night.Shift@example.com', '--role', 'comms', '--password-stdin'], env(), { stdin: `${password}\n` });
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Created night.shift@example.com (comms');
+    const login = await t.crier.accounts.login('night.shift@example.com', password, '127.0.0.1');
+    expect(login.ok).toBe(true);
+
+    const invited = await runCrier(['user', 'add', '--email', 'front.desk@example.com', '--role', 'staff', '--json'], env());
+    expect(invited.code).toBe(0);
+    const invitation = JSON.parse(invited.stdout) as { kind: string; url: string };
+    expect(invitation.kind).toBe('invitation');
+    const inviteToken = invitation.url.split('/invite/')[1] as string;
+    expect(await t.crier.accounts.invitation(inviteToken)).toEqual({ email: 'front.desk@example.com', role: 'staff' });
+
+    const made = await runCrier(['token', 'create', '--name', 'status cron', '--role', 'staff'], env());
+    expect(made.code).toBe(0);
+    const secret = made.stdout.trim();
+    expect(secret).toMatch(/^crier_/);
+    expect(made.stderr).toContain('shown this once');
+    const listed = await runCrier(['incidents', '--url', t.crier.url(), '--json'], { CRIER_TOKEN: secret });
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.stdout) as { incidents: unknown[] }).incidents.length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('[B1] when the piped password is too short, then no account is made and the message names --password-stdin', async () => {
+    const result = await runCrier(['user', 'add', '--email', 'short@example.com', '--role', 'staff', '--password-stdin'], env(), { stdin: 'short\n' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--password-stdin: the password must be at least 12 characters');
+    expect((await t.crier.accounts.users()).some((u) => u.email === 'short@example.com')).toBe(false);
+  }, 60_000);
+});
+
 describe('crier with bad arguments', () => {
   let dir: string;
   beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-cli-args-')); });
