@@ -30,8 +30,8 @@ export interface FollowOptions {
 export interface FollowResult {
   states: ChannelStates;
   settled: boolean;
-  /** Who sent the deliveries: this process's own lanes, a running Crier's, or the remote instance. */
-  deliveredBy: 'cli' | 'service' | 'remote';
+  /** Who sent the deliveries: this process's own lanes, a running Crier's, the remote instance; none when all were skipped. */
+  deliveredBy: 'cli' | 'service' | 'remote' | 'none';
 }
 
 export interface NewAccount {

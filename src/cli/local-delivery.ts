@@ -17,7 +17,7 @@ export async function followLocally(crier: Crier, broadcastId: number, options: 
   const started = Date.now();
   let states = await read();
   options.onProgress(states);
-  if (unsettled(states) === 0) return { states, settled: true, deliveredBy: 'service' };
+  if (unsettled(states) === 0) return { states, settled: true, deliveredBy: 'none' };
 
   const claimedElsewhere = await waitForClaim(read, Math.min(options.claimGraceMs, options.timeoutMs), options);
   if (!claimedElsewhere) crier.dispatcher.start();

@@ -65,9 +65,9 @@ async function publishAndFollow(ctx: Context, args: Common, how: Publishing): Pr
   const followed = args.wait > 0 ? await follow(ctx, backend, result, args.wait * 1000) : undefined;
   if (ctx.json) {
     printJson(ctx, { ...result, progress: followed && { settled: followed.settled, deliveredBy: followed.deliveredBy, channels: Object.fromEntries(input.channels.map((ch) => [ch, tally(followed.states[ch])])) } });
-  } else if (!followed) {
+  } else if (args.wait === 0) {
     note(ctx, 'Not waiting (--wait 0): the deliveries are queued for the lanes of a running Crier.');
-  } else if (!followed.settled) {
+  } else if (followed && !followed.settled) {
     note(ctx, 'Stopped following before every delivery settled; the rest stay queued and a running Crier sends them (GET /api/broadcasts/:id/deliveries shows them).');
   }
   // Published is done: a non-zero exit here would tempt a script to send the update again.
@@ -79,12 +79,26 @@ function describe(ctx: Context, input: PublishInput, r: PublishResult): void {
   for (const d of r.deliveries) print(ctx, `  ${d.channel.padEnd(6)} ${d.pending} to send, ${d.skipped} skipped`);
 }
 
-async function follow(ctx: Context, backend: Backend, r: PublishResult, timeoutMs: number): Promise<FollowResult> {
+async function follow(ctx: Context, backend: Backend, r: PublishResult, timeoutMs: number): Promise<FollowResult | undefined> {
   const view = ctx.json ? undefined : new ProgressView(ctx.io.stderr, r.deliveries.map((d) => d.channel));
-  const result = await backend.follow(r.broadcastId, { timeoutMs, signal: ctx.io.signal, onProgress: (s) => view?.update(s) });
-  if (!ctx.json && result.settled) note(ctx, `Every delivery settled (${result.deliveredBy === 'cli' ? 'sent from this process: no running Crier claimed them' : result.deliveredBy === 'service' ? 'sent by the running Crier' : `sent by ${backend.target}`}).`);
+  let result: FollowResult;
+  try {
+    result = await backend.follow(r.broadcastId, { timeoutMs, signal: ctx.io.signal, onProgress: (s) => view?.update(s) });
+  } catch (err) {
+    // The update is out; losing sight of it is not a reason to report a failure (see below).
+    note(ctx, `Published, but following the broadcast failed: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (!ctx.json && result.settled) note(ctx, `Every delivery settled (${BY[result.deliveredBy](backend.target)}).`);
   return result;
 }
+
+const BY: Record<FollowResult['deliveredBy'], (target: string) => string> = {
+  cli: () => 'sent from this process: no running Crier claimed them',
+  service: () => 'sent by the running Crier',
+  remote: (target) => `sent by ${target}`,
+  none: () => 'nothing to send: every address was skipped',
+};
 
 const SHARED_USAGE = '--var name=value ... --audience customers,resellers,team --channel email,sms,slack,x [--wait seconds]';
 

@@ -1,7 +1,9 @@
+import type { Role } from '../auth/roles';
+import type { FileImportOutcome } from '../import/import-file.service';
 import type { Incident } from '../incidents/incident';
 import type { PublishResult } from '../incidents/publish';
 import { pollUntilSettled, type AccountResult, type Backend, type ChannelStates, type ScriptSummary } from './backend';
-import { CliError, EXIT, usageError } from './exit';
+import { CliError, EXIT } from './exit';
 
 /**
  * Commands against a running instance over its JSON API, with an API token. The token goes in
@@ -21,13 +23,15 @@ interface ApiScript {
 const POLL_MS = 500;
 
 export function openRemote(baseUrl: string, token: string): Backend {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  /** A JSON body is sent as JSON; `{ text, type }` as that text with that content type. */
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, raw?: { text: string; type: string }): Promise<T> {
+    const payload = raw ?? (body === undefined ? undefined : { text: JSON.stringify(body), type: 'application/json' });
     let res: Response;
     try {
       res = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(payload ? { 'content-type': payload.type } : {}) },
+        body: payload?.text,
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {
@@ -43,10 +47,6 @@ export function openRemote(baseUrl: string, token: string): Backend {
     if (res.status === 401 || res.status === 403) throw new CliError(EXIT.unreachable, `${baseUrl} refused the token: ${message}`, details);
     throw new CliError(EXIT.failed, message, details);
   }
-
-  const localOnly = (command: string) => {
-    throw usageError(`--url: ${command} runs against the local store only; run it on the instance's host without --url.`);
-  };
 
   return {
     target: baseUrl,
@@ -66,9 +66,9 @@ export function openRemote(baseUrl: string, token: string): Backend {
       const read = async () => (await call<{ channels: ChannelStates }>('GET', `/api/broadcasts/${broadcastId}/deliveries`)).channels;
       return { ...(await pollUntilSettled(read, options, POLL_MS)), deliveredBy: 'remote' };
     },
-    importFile: () => localOnly('import'),
-    addAccount: (): Promise<AccountResult> => localOnly('user add'),
-    createToken: () => localOnly('token create'),
+    importFile: (input) => call<FileImportOutcome>('POST', '/api/contacts/import', undefined, { text: input.text, type: input.format === 'csv' ? 'text/csv' : 'application/json' }),
+    addAccount: (input) => call<AccountResult>('POST', '/api/users', input),
+    createToken: (input) => call<{ id: number; name: string; role: Role; secret: string }>('POST', '/api/tokens', input),
     close: async () => undefined,
   };
 }

@@ -146,6 +146,28 @@ describe.each(DIALECTS)('%s: crier against a running instance', (dialect) => {
     expect((await getIncident(t.store.db, out.incidentId))?.status).toBe('resolved');
   }, 180_000);
 
+  it('[B1] when an owner token is given, then import, user add and token create work over the API; a comms token may import but not make tokens', async () => {
+    const owner = { kind: 'user' as const, id: 0, role: 'owner' as const, label: 'test', sessionId: '', csrfToken: '' };
+    const ownerToken = (await t.crier.accounts.createToken(owner, { name: 'cli owner', role: 'owner' })).secret;
+    const csv = path.join(dir, 'contacts.csv');
+    fs.writeFileSync(csv, 'key,name,email,phone\nremote-good,Remote Good,remote-good@example.com,\nremote-bad,Remote Bad,,555-12\n');
+    const imported = await runCrier(['import', csv, '--url', t.crier.url()], { CRIER_TOKEN: token });
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('row 3, phone: "555-12" is not a valid phone number');
+    expect(await t.store.db.selectFrom('contacts').select('name').where('key', '=', 'remote-good').executeTakeFirst()).toEqual({ name: 'Remote Good' });
+
+    const refused = await runCrier(['token', 'create', '--name', 'x', '--role', 'staff', '--url', t.crier.url()], { CRIER_TOKEN: token });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('tokens:manage');
+    const made = await runCrier(['token', 'create', '--name', 'remote cron', '--role', 'staff', '--url', t.crier.url(), '--json'], { CRIER_TOKEN: ownerToken });
+    expect(made.code).toBe(0);
+    const { secret } = JSON.parse(made.stdout) as { secret: string };
+    expect(await t.crier.accounts.tokenPrincipal(secret)).toMatchObject({ kind: 'token', role: 'staff', label: 'remote cron' });
+    const invited = await runCrier(['user', 'add', '--email', 'remote.person@example.com', '--role', 'staff', '--url', t.crier.url()], { CRIER_TOKEN: ownerToken });
+    expect(invited.code).toBe(0);
+    expect(invited.stdout).toContain(`${t.crier.url()}/invite/`);
+  }, 180_000);
+
   it('[B1] when the token is wrong, then crier exits 3 saying the instance refused it; when the instance is not there, it exits 3 too', async () => {
     const refused = await runCrier(['scripts', '--url', t.crier.url()], { CRIER_TOKEN: 'crier_not-a-real-token-at-all' });
     expect(refused.code).toBe(3);

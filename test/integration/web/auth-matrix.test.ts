@@ -84,6 +84,9 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'GET /api/incidents/:id': 'staff',
   'GET /api/broadcasts/:id/deliveries': 'staff',
   'GET /api/audit': 'owner',
+  'POST /api/users': 'owner',
+  'POST /api/tokens': 'owner',
+  'POST /api/contacts/import': 'comms',
   'GET /sandbox': 'comms',
   'GET /sandbox/inbox.json': 'comms',
 };
