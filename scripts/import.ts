@@ -5,14 +5,12 @@
  *   npm run import -- contacts.csv
  * DATABASE_URL picks the store (sqlite:<file> or postgres://…); without it, ./data/crier.db.
  * Exit code: 0 when every entry was imported, 1 when any entry (or the whole file) was rejected,
- * 2 when the command itself was misused.
+ * 2 when the command itself was misused. `npx crier import` does the same.
  */
 import fs from 'node:fs';
 import { loadConfig } from '../src/config';
 import { AppError } from '../src/errors';
-import { formatCsvImportReport, importContactsCsv } from '../src/import/contacts-csv.service';
-import { formatImportReport, hasRejections } from '../src/import/import-report';
-import { importDirectory } from '../src/import/import.service';
+import { formatOf, importFileText } from '../src/import/import-file.service';
 import { openStore, type StoreOptions } from '../src/store/dialect';
 import { migrateToLatest } from '../src/store/migrate';
 
@@ -22,11 +20,8 @@ async function main(argv: string[]): Promise<number> {
     console.error('Usage: npm run import -- <directory.json | contacts.csv>');
     return 2;
   }
-  const csv = file.toLowerCase().endsWith('.csv');
   const text = readText(file);
   if (text === undefined) return 1;
-  const data = csv ? text : parseJson(file, text);
-  if (data === undefined) return 1;
 
   const config = loadConfig(process.env);
   const options: StoreOptions = config.databaseKind === 'postgres'
@@ -35,14 +30,9 @@ async function main(argv: string[]): Promise<number> {
   const store = openStore(options);
   try {
     await migrateToLatest(store);
-    if (csv) {
-      const report = await importContactsCsv(store.db, text, { defaultCountry: config.DEFAULT_PHONE_COUNTRY, actor: 'cli' });
-      console.log(formatCsvImportReport(report));
-      return report.rejected > 0 ? 1 : 0;
-    }
-    const report = await importDirectory(store.db, data, { actor: 'cli' });
-    console.log(formatImportReport(report));
-    return hasRejections(report) ? 1 : 0;
+    const outcome = await importFileText(store.db, { name: file, text, format: formatOf(file) }, { defaultCountry: config.DEFAULT_PHONE_COUNTRY, actor: 'cli' });
+    console.log(outcome.report);
+    return outcome.rejected ? 1 : 0;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     console.error(`${file}: ${error.message}`);
@@ -59,15 +49,6 @@ function readText(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
     console.error(`Cannot read ${file}: ${(error as Error).message}`);
-    return undefined;
-  }
-}
-
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    console.error(`${file} is not valid JSON: ${(error as Error).message}. Nothing was imported.`);
     return undefined;
   }
 }

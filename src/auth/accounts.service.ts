@@ -192,6 +192,19 @@ export class Accounts {
     });
   }
 
+  /** Creates an account with a password at once, for an owner at the store's host (`crier user add`). */
+  async createUser(actor: Principal, input: NewPassword & { email: string; role: Role }): Promise<User> {
+    const hash = await this.options.hasher.hash(input.password);
+    const now = this.now();
+    const email = normalizeEmail(input.email);
+    return this.db.transaction().execute(async (tx) => {
+      if (await findLogin(tx, email)) throw new AppError('conflict', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
+      const user = await insertUser(tx, { email, name: input.name, role: input.role, passwordHash: hash, now });
+      await recordAudit(tx, { actor: actorOf(actor), action: 'user.created', subject: `user:${user.id}`, detail: { email, role: input.role }, at: now });
+      return user;
+    });
+  }
+
   async changeRole(actor: Principal, userId: number, role: Role): Promise<User> {
     return this.changeUser(actor, userId, 'user.role_changed', async (tx, user) => {
       if (user.role === 'owner' && role !== 'owner') await this.keepAnOwner(tx, user);

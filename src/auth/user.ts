@@ -17,7 +17,9 @@ export interface User {
 /** Who is asking: a signed-in person or an API token, each with one role. */
 export type Principal =
   | { kind: 'user'; id: number; role: Role; label: string; sessionId: string; csrfToken: string }
-  | { kind: 'token'; id: number | 'env'; role: Role; label: string };
+  | { kind: 'token'; id: number | 'env'; role: Role; label: string }
+  /** Someone at the store's host running `crier` against it directly, e.g. `cli:alice`. */
+  | { kind: 'cli'; id: string; role: Role; label: string };
 
 /** The actor written to the audit log, e.g. `user:3` or `token:7`. */
 export function actorOf(principal: Principal): string {

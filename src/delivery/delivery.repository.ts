@@ -137,6 +137,23 @@ export async function laneCounts(db: Db, now: number): Promise<{ byState: { chan
   return { byState: byState.map((r) => ({ ...r, n: Number(r.n) })), due: due.map((r) => ({ ...r, n: Number(r.n) })) };
 }
 
+/** A broadcast's deliveries counted by channel and state: what a progress display shows. */
+export async function countByChannel(db: Db, broadcastId: number): Promise<Record<string, Record<string, number>>> {
+  const rows = await db.selectFrom('deliveries').select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('broadcast_id', '=', broadcastId).groupBy(['channel', 'state']).execute();
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) (out[r.channel] ??= {})[r.state] = Number(r.n);
+  return out;
+}
+
+/** Deliveries of any broadcast that a lane would work on now: due and pending, or being sent. */
+export async function countDueNow(db: Db, now: number): Promise<number> {
+  const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.or([eb('state', '=', 'sending'), eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now)])]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function getDelivery(db: Db, id: number): Promise<DeliveryRow | undefined> {
   return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../auth/user';
 import { listAudit } from '../audit/audit.repository';
-import { countByState } from '../delivery/delivery.repository';
+import { countByChannel, countByState } from '../delivery/delivery.repository';
 import { AppError } from '../errors';
 import { getIncident, listIncidents, listUpdates } from '../incidents/incident.repository';
 import { publishInput } from '../incidents/publish';
@@ -56,7 +56,7 @@ export function apiRoutes(deps: ApiDeps): Router {
 
   router.get('/broadcasts/:id/deliveries', allow(rules.need('incidents:read')), doc({ tag: 'incidents', summary: 'How many of a broadcast\'s deliveries are in each state', params: idParam }), async (req, res) => {
     const { id } = idParam.parse(req.params);
-    res.json({ broadcastId: id, states: await countByState(deps.db, { broadcastId: id }) });
+    res.json({ broadcastId: id, states: await countByState(deps.db, { broadcastId: id }), channels: await countByChannel(deps.db, id) });
   });
 
   router.get('/openapi.json', allow(rules.public), doc({ tag: 'meta', summary: 'This document: every JSON API route, from the schemas the routes parse with', success: { status: 200, description: 'OpenAPI 3.1' } }), (req, res) => {

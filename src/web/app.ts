@@ -9,6 +9,7 @@ import type { ScriptRules } from '../scripts/script.service';
 import type { Store } from '../store/dialect';
 import { createAccess, rules } from './access';
 import { accountRoutes } from './account.routes';
+import { adminApiRoutes } from './admin-api.routes';
 import { apiRoutes, type ApiDeps } from './api.routes';
 import { consoleRoutes } from './console.routes';
 import { deskRoutes } from './desk.routes';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, publicUrl: deps.publicUrl, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
+  app.use('/api', adminApiRoutes({ db: deps.store.db, accounts: deps.accounts, allow, publicUrl: deps.publicUrl, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();
   root.get('/', allow(rules.public), (req, res) => {

@@ -87,6 +87,9 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'GET /api/audit': 'owner',
   'GET /api/openapi.json': 'public',
   'GET /metrics': 'signed',
+  'POST /api/users': 'owner',
+  'POST /api/tokens': 'owner',
+  'POST /api/contacts/import': 'comms',
   'GET /sandbox': 'comms',
   'GET /sandbox/inbox.json': 'comms',
 };

@@ -193,6 +193,15 @@ describe('generated input on every endpoint', () => {
     add('POST', '/api/scripts/:id/draft', nearJson(draft, []), ownerCookie, `/api/scripts/${apiScript.scriptId}/draft`);
     add('POST', '/api/scripts/versions/:id/approve', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/approve`);
     add('POST', '/api/scripts/versions/:id/retire', nearJson({}), ownerCookie, `/api/scripts/versions/${apiScript.versionId}/retire`);
+    const role2 = fc.constantFrom('owner', 'comms', 'staff', 'admin');
+    add('POST', '/api/users', nearJson({ email: 'fuzz-api-user@example.com', role: 'staff', name: 'Fuzz', password: PASSWORD }), ownerCookie);
+    add('POST', '/api/tokens', fc.oneof(nearJson({ name: 'fuzz', role: 'staff' }), fc.record({ name: text, role: role2 }).map((value) => ({ kind: 'json' as const, value }))), ownerCookie);
+    const csvBodies = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.tuple(fc.constantFrom('key,name,email,phone', 'name,email', 'name,phone,consent', 'bogus'), fc.array(fc.tuple(text, fc.oneof(fc.emailAddress(), text), text), { maxLength: 4 }))
+        .map(([header, rows]) => [header, ...rows.map((r) => r.map((c) => c.replace(/[\r\n]/g, ' ')).join(','))].join('\n')),
+    ).map((t) => ({ kind: 'raw' as const, text: t, type: 'text/csv' }));
+    add('POST', '/api/contacts/import', fc.oneof(csvBodies, nearJson({ contacts: [{ key: 'fuzz-imported', kind: 'customer', name: 'Fuzz', addresses: [{ channel: 'email', address: 'fuzz-imported@example.com' }] }] }, ['contacts'])), ownerCookie);
     const rosterMember = async (key: string) => (await createTeamMember(t.store.db, { key, name: `Fuzz ${key}`, role: 'technical responder', email: `${key}@example.com` })).id;
     const edited = await rosterMember('fuzz-edited');
     const removed = await rosterMember('fuzz-removed');
@@ -259,7 +268,7 @@ describe('generated input on every endpoint', () => {
     'POST /console/scripts', 'POST /console/scripts/:id/draft', 'POST /console/scripts/versions/:id/approve', 'POST /console/scripts/versions/:id/retire',
     'GET /api/scripts', 'POST /api/scripts', 'POST /api/scripts/:id/draft', 'POST /api/scripts/versions/:id/approve', 'POST /api/scripts/versions/:id/retire',
     'POST /console/roster/members', 'POST /console/roster/members/:id', 'POST /console/roster/members/:id/delete', 'POST /console/roster/failure-types',
-    'POST /console/roster/failure-types/:id/responders',
+    'POST /console/roster/failure-types/:id/responders', 'POST /api/users', 'POST /api/tokens', 'POST /api/contacts/import',
   ];
 
   it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
