@@ -96,8 +96,9 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
 
   const timers = overrides.timers ?? new InProcessTimers(logger);
 
+  const hasher = overrides.hasher ?? new PasswordHasher();
   const accounts = new Accounts(store.db, {
-    hasher: overrides.hasher ?? new PasswordHasher(),
+    hasher,
     lockout: overrides.lockout,
     sessions: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_DAYS * 86_400_000 },
     envToken: config.API_TOKEN ? { secret: config.API_TOKEN, role: config.API_TOKEN_ROLE } : undefined,
@@ -108,6 +109,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? sandbox?.twilio.authToken,
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
+    pins: hasher,
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
     subscriptions: {
       defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
