@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Accounts, type LockoutPolicy } from './auth/accounts.service';
 import { PasswordHasher } from './auth/password';
 import { buildChannels, liveChannels } from './channels/channel-set';
+import { ChannelChecks } from './checks/channel-check.service';
 import { Sandbox } from './channels/sandbox';
 import { ConfigError, loadConfig, type Config } from './config';
 import { Dispatcher } from './delivery/dispatcher';
@@ -95,6 +96,9 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   });
 
   const timers = overrides.timers ?? new InProcessTimers(logger);
+  const checks = new ChannelChecks(store.db, channels.checks, { timeoutMs: config.PROVIDER_TIMEOUT_MS, intervalMs: config.CHANNEL_CHECK_MINUTES * 60_000 });
+  // Ticks every minute; each provider's due time, claimed in the store, keeps the interval cluster-wide.
+  timers.every('channel-checks', 60_000, async (now) => { await checks.runDue(now); });
 
   const hasher = overrides.hasher ?? new PasswordHasher();
   const accounts = new Accounts(store.db, {
@@ -110,6 +114,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
     pins: hasher,
+    checks,
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
     subscriptions: {
       defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,

@@ -27,6 +27,8 @@ import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
 import type { PinHasher } from './roster-pin.routes';
+import type { ChannelChecks } from '../checks/channel-check.service';
+import { channelRoutes } from './channels.routes';
 
 export interface AppDeps {
   store: Store;
@@ -50,6 +52,8 @@ export interface AppDeps {
   subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
   /** Hashes and checks SMS trigger PINs (scrypt, like passwords). */
   pins: PinHasher;
+  /** Each provider's credentials check: the last results and a run on demand. */
+  checks: Pick<ChannelChecks, 'latest' | 'runAll'>;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
@@ -92,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
     res.send(DESK_JS);
   });
   app.use('/assets', assets);
-  app.use(healthRoutes({ store: deps.store, channels: deps.channels, allow }));
+  app.use(healthRoutes({ store: deps.store, channels: deps.channels, checks: () => deps.checks.latest(), allow }));
   // Webhooks verify signatures over the raw bytes, so they parse their own bodies.
   app.use('/webhooks', webhookRoutes({
     db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl, allow,
@@ -111,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deskRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console/roster', rosterRoutes({ db: deps.store.db, access, brand: deps.brandName, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
+  app.use('/console/channels', channelRoutes({ checks: deps.checks, access, brand: deps.brandName }));
   app.use('/console/roster', rosterPinRoutes({ db: deps.store.db, access, brand: deps.brandName, pins: deps.pins }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));

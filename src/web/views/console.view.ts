@@ -21,6 +21,7 @@ const LINKS: { href: string; label: string; permission: Permission }[] = [
   { href: '/console/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/console/audit', label: 'Audit log', permission: 'audit:read' },
   { href: '/sandbox', label: 'Sandbox inbox', permission: 'sandbox:read' },
+  { href: '/console/channels', label: 'Channels', permission: 'incidents:read' },
 ];
 
 /** The console frame: links the viewer's role allows, who is signed in, sign out. */

@@ -9,7 +9,7 @@ import { html, type SafeHtml } from './html';
  */
 export function pinSection(csrf: string, m: TeamMember, state: { hasPin: boolean; mayTrigger: boolean; problems?: FieldProblem[] }): SafeHtml {
   if (!state.mayTrigger) {
-    return html`<h2>SMS trigger PIN</h2><p class="muted">Only the owner, comms and comms lead roles can trigger a notice by text.</p>`;
+    return html`<h2>SMS trigger PIN</h2>${problems(state.problems ?? [])}<p class="muted">Only the owner, comms and comms lead roles can trigger a notice by text.</p>`;
   }
   const field = (name: string, label: string) => html`<label>${label}<input name="${name}" type="password" inputmode="numeric" autocomplete="off" pattern="[0-9]{4,12}" minlength="4" maxlength="12" required></label>`;
   return html`<h2 id="pin">SMS trigger PIN</h2>
