@@ -4,7 +4,7 @@ import type { Database } from '../store/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type CommandOutcome = 'sent' | 'failed' | 'unknown_number' | 'not_allowed' | 'no_pin' | 'wrong_pin' | 'locked' | 'malformed' | 'bad_component' | 'nothing_open';
+export type CommandOutcome = 'sent' | 'failed' | 'unknown_number' | 'not_allowed' | 'no_pin' | 'wrong_pin' | 'locked' | 'malformed' | 'bad_component' | 'nothing_open' | 'already_open';
 
 export interface NewCommand {
   messageSid: string;

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.repository';
 import { getComponentByKey, listComponents } from '../components/component.repository';
 import { AppError } from '../errors';
 import { listIncidents } from '../incidents/incident.repository';
+import { kindOf } from '../incidents/lifecycle';
 import { publishInput, type PublishResult } from '../incidents/publish';
 import { publishInTransaction, type PublishContext } from '../incidents/publish.service';
 import type { Database } from '../store/schema';
@@ -85,7 +86,10 @@ async function trigger(db: Kysely<Database>, deps: SmsTriggerDeps, c: InboundCom
   const scripts = await sendableScripts(db);
   const script = verb === 'OUTAGE' ? defaultScript(scripts) : scripts.find((s) => s.key === 'resolved') ?? scripts.find((s) => /resolv/i.test(`${s.key} ${s.name}`));
   if (!script) return refuse('failed', `Not sent: no approved ${verb === 'OUTAGE' ? 'investigating' : 'resolved'} script. Approve one in the console.`, member);
-  const open = (await listIncidents(db, { open: true })).filter((i) => !i.drill && (!component || i.components.includes(component.key)));
+  const open = (await listIncidents(db, { open: true }))
+    .filter((i) => !i.drill && kindOf(i.status) === 'incident' && (!component || i.components.includes(component.key)));
+  // Two people texting about one outage must not send two first notices.
+  if (verb === 'OUTAGE' && open[0]) return refuse('already_open', `Not sent: incident ${open[0].id} is already open${component ? ` for ${component.key}` : ''}. Post updates from the console, or text RESOLVED when it is over.`, member);
   const incident = verb === 'RESOLVED' ? open[0] : undefined;
   if (verb === 'RESOLVED' && !incident) return refuse('nothing_open', `Not sent: no open incident${component ? ` affects ${component.key}` : ''}.`, member);
   const variables = await knownValues(db, script.variables, { now: c.now, incidentId: incident?.id, componentNames: component ? [component.name] : [] });
