@@ -3,6 +3,8 @@ import type { Database } from '../store/schema';
 import { runCheck, type ChannelCheck, type CheckResult } from './channel-check';
 import { claimDueCheck, listCheckResults, postponeCheck, saveCheckResult } from './channel-check.repository';
 
+export const ON_DEMAND_GAP_MS = 30_000;
+
 export interface ChannelChecksOptions {
   /** Each check's own timeout. */
   timeoutMs: number;
@@ -19,8 +21,14 @@ export interface ChannelChecksOptions {
 export class ChannelChecks {
   constructor(private readonly db: Kysely<Database>, private readonly checks: readonly ChannelCheck[], private readonly options: ChannelChecksOptions) {}
 
-  /** Every provider, now. */
+  /**
+   * Every provider, now; but not again within ON_DEMAND_GAP_MS of the last run, which answers
+   * instead: a button pressed repeatedly must not spend a provider's rate limit (X allows a few
+   * dozen users/me calls per 15 minutes).
+   */
   async runAll(now: number = Date.now()): Promise<CheckResult[]> {
+    const last = await this.latest();
+    if (last.length >= this.checks.length && last.every((r) => r.checkedAt > now - ON_DEMAND_GAP_MS)) return last;
     return Promise.all(this.checks.map(async (check) => {
       await postponeCheck(this.db, check.provider, check.channel, now + this.options.intervalMs);
       return this.runOne(check);

@@ -13,6 +13,8 @@ class RecordingTimers implements Timers {
 }
 
 const TIMEOUT_MS = 700;
+/** CHANNEL_CHECK_MINUTES' default. */
+const INTERVAL = 5 * 60_000;
 
 describe('check channels against the sandbox fakes', () => {
   let t: TestCrier;
@@ -68,23 +70,30 @@ describe('check channels against the sandbox fakes', () => {
     expect(Date.now() - Date.parse(body.checks['slack-webapi']?.checkedAt ?? '')).toBeLessThan(60_000);
   });
 
-  it('[B4] when a provider hangs, then its check fails at its own timeout and the others still report', async () => {
+  it('when comms checks again within 30 seconds, then the last results answer and no provider is called', async () => {
+    const before = requests();
+    expect((await comms.post('/console/channels/check')).status).toBe(303);
+    expect(requests()).toEqual(before);
+  });
+
+  it('[B4] when a provider hangs as the timer runs the due checks, then its check fails at its own timeout and the others still report', async () => {
     await t.sandbox.x.setFault({ hang: true });
     const started = Date.now();
-    await comms.post('/console/channels/check');
+    await timers.tasks.get('channel-checks')?.task(Date.now() + INTERVAL + 1);
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
     const checks = (await readyz()).checks;
     expect(checks['x-twitter']).toMatchObject({ ok: false, detail: `no answer within ${TIMEOUT_MS} ms` });
     expect(checks['slack-webapi']).toMatchObject({ ok: true });
   });
 
-  it('[B4] when the timer ticks, then checks run only once they are due: a run on demand counts as the periodic one', async () => {
+  it('[B4] when the timer ticks, then checks run only once they are due', async () => {
     const tick = timers.tasks.get('channel-checks');
     expect(tick).toBeDefined();
+    expect(tick?.intervalMs).toBe(60_000);
     t.sandbox.twilio.clear();
     await tick?.task(Date.now());
     expect(t.sandbox.twilio.requestCount).toBe(0);
-    await tick?.task(Date.now() + t.crier.config.CHANNEL_CHECK_MINUTES * 60_000 + 1);
+    await tick?.task(Date.now() + 2 * INTERVAL + 2);
     expect(t.sandbox.twilio.requestCount).toBe(1);
   });
 });
