@@ -75,6 +75,7 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt.default(10_000),
   LEASE_MS: positiveInt.default(60_000),
   MAX_ATTEMPTS: positiveInt.default(10),
+  CHANNEL_CHECK_MINUTES: positiveInt.max(1440, { error: 'must be at most 1440 (a day)' }).default(5),
 });
 
 export type Env = z.infer<typeof schema>;

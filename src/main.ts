@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Accounts, type LockoutPolicy } from './auth/accounts.service';
 import { PasswordHasher } from './auth/password';
 import { buildChannels, liveChannels } from './channels/channel-set';
+import { ChannelChecks } from './checks/channel-check.service';
 import { Sandbox } from './channels/sandbox';
 import { ConfigError, loadConfig, type Config } from './config';
 import { Dispatcher } from './delivery/dispatcher';
@@ -107,9 +108,13 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   const boss = store.kind === 'postgres' ? createBoss(config.DATABASE_URL as string, logger) : undefined;
   const queue: DeliveryQueue = boss ? new PgBossQueue(boss, [...dispatcher.lanes.keys()]) : new InProcessQueue();
   const timers = overrides.timers ?? (boss ? new PgBossTimers(boss, logger) : new InProcessTimers(logger));
+  const checks = new ChannelChecks(store.db, channels.checks, { timeoutMs: config.PROVIDER_TIMEOUT_MS, intervalMs: config.CHANNEL_CHECK_MINUTES * 60_000 });
+  // Ticks every minute; each provider's due time, claimed in the store, keeps the interval cluster-wide.
+  timers.every('channel-checks', 60_000, async (now) => { await checks.runDue(now); });
 
+  const hasher = overrides.hasher ?? new PasswordHasher();
   const accounts = new Accounts(store.db, {
-    hasher: overrides.hasher ?? new PasswordHasher(),
+    hasher,
     lockout: overrides.lockout,
     sessions: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_DAYS * 86_400_000 },
     envToken: config.API_TOKEN ? { secret: config.API_TOKEN, role: config.API_TOKEN_ROLE } : undefined,
@@ -121,6 +126,8 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
     metrics, metricsToken: config.METRICS_TOKEN,
+    pins: hasher,
+    checks,
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
     subscriptions: {
       defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,

@@ -2,7 +2,9 @@ import type { Config } from '../config';
 import { FailoverChain, type FailoverOptions } from './failover';
 import type { Channel, Provider } from './provider';
 import { Sandbox } from './sandbox';
-import { SendgridEmailProvider, createSendgridMail } from './email-sendgrid.provider';
+import type { ChannelCheck } from '../checks/channel-check';
+import { SendgridEmailProvider, createSendgridClient, createSendgridMail } from './email-sendgrid.provider';
+import { sendgridCheck, slackCheck, smtpCheck, twilioCheck, xCheck } from './provider-checks';
 import { SmtpEmailProvider, createSmtpTransport } from './email-smtp.provider';
 import { SlackWebApiProvider, createSlackClient } from './slack-webapi.provider';
 import { SlackWebhookProvider } from './slack-webhook.provider';
@@ -17,6 +19,8 @@ export interface ChannelSet {
   chains: Record<Channel, FailoverChain>;
   /** Which channels run against the sandbox fakes. */
   sandboxed: Channel[];
+  /** A credentials check per provider that has an account (incoming webhooks have none). */
+  checks: ChannelCheck[];
   close(): Promise<void>;
 }
 
@@ -43,15 +47,18 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
     return sandbox;
   };
   const closers: (() => Promise<void> | void)[] = [];
+  const checks: ChannelCheck[] = [];
 
   const email: Provider[] = [];
   if (!live.email || c.SENDGRID_API_KEY) {
-    const mail = createSendgridMail({ apiKey: c.SENDGRID_API_KEY ?? Sandbox.credentials.sendgridApiKey, baseUrl: live.email ? c.SENDGRID_API_URL ?? 'https://api.sendgrid.com' : fake().sendgrid.url, timeoutMs: c.PROVIDER_TIMEOUT_MS });
-    email.push(new SendgridEmailProvider(mail, { from: c.EMAIL_FROM }));
+    const sendgrid = { apiKey: c.SENDGRID_API_KEY ?? Sandbox.credentials.sendgridApiKey, baseUrl: live.email ? c.SENDGRID_API_URL ?? 'https://api.sendgrid.com' : fake().sendgrid.url, timeoutMs: c.PROVIDER_TIMEOUT_MS };
+    email.push(new SendgridEmailProvider(createSendgridMail(sendgrid), { from: c.EMAIL_FROM }));
+    checks.push(sendgridCheck(createSendgridClient(sendgrid)));
   }
   if (!live.email || c.SMTP_URL) {
     const transport = createSmtpTransport(live.email && c.SMTP_URL ? c.SMTP_URL : fake().smtp.url, { maxConnections: c.LANE_EMAIL_CONCURRENCY });
     email.push(new SmtpEmailProvider(transport, { from: c.EMAIL_FROM }));
+    checks.push(smtpCheck(transport));
     closers.push(() => transport.close());
   }
 
@@ -59,6 +66,7 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
     ? createTwilioClient({ accountSid: c.TWILIO_ACCOUNT_SID as string, authToken: c.TWILIO_AUTH_TOKEN as string, apiUrl: c.TWILIO_API_URL ?? 'https://api.twilio.com', concurrency: c.LANE_SMS_CONCURRENCY })
     : createTwilioClient({ accountSid: fake().twilio.accountSid, authToken: fake().twilio.authToken, apiUrl: fake().twilio.url, concurrency: c.LANE_SMS_CONCURRENCY });
   closers.push(() => closeTwilioClient(twilio));
+  checks.push(twilioCheck(twilio, live.sms ? c.TWILIO_ACCOUNT_SID as string : fake().twilio.accountSid));
   const sms = new TwilioSmsProvider(twilio, {
     from: c.TWILIO_FROM ?? '+15005550006',
     statusCallbackUrl: (id) => `${publicUrl()}/webhooks/twilio/status?deliveryId=${id}`,
@@ -68,16 +76,19 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
   // In the sandbox, subscribers' webhook URLs are delivered to the fake instead of Slack.
   const webhook = new SlackWebhookProvider({ timeoutMs: c.PROVIDER_TIMEOUT_MS, redirectTo: live.slack ? undefined : fake().slack.url });
   closers.push(() => webhook.close());
+  checks.push(slackCheck(slackApi));
 
   const xClient = live.x
     ? createXClient({ appKey: c.X_APP_KEY as string, appSecret: c.X_APP_SECRET as string, accessToken: c.X_ACCESS_TOKEN as string, accessSecret: c.X_ACCESS_SECRET as string, apiUrl: c.X_API_URL ?? 'https://api.x.com' })
     : createXClient({ ...Sandbox.credentials.x, apiUrl: fake().x.url });
   closers.push(() => closeXClient(xClient));
+  checks.push(xCheck(xClient));
 
   const chain = (providers: Provider[]) => new FailoverChain(providers, failover);
   return {
     chains: { email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]) },
     sandboxed: (Object.keys(live) as Channel[]).filter((ch) => !live[ch]),
+    checks,
     close: async () => {
       for (const close of closers) await close();
     },

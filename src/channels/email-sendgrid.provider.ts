@@ -27,6 +27,14 @@ export interface SendgridMailOptions {
  * whose typings here list only httpsAgent, hence the widened setter.
  */
 export function createSendgridMail(options: SendgridMailOptions): MailService {
+  const mail = new MailService();
+  mail.setClient(createSendgridClient(options));
+  mail.setTimeout(options.timeoutMs ?? 30_000);
+  return mail;
+}
+
+/** The HTTP client under a MailService, pointed at baseUrl; the channel check asks it for the key's scopes. */
+export function createSendgridClient(options: SendgridMailOptions): Client {
   const client = new Client();
   client.setApiKey(options.apiKey);
   const setDefault = client.setDefaultRequest.bind(client) as (key: string, value: unknown) => Client;
@@ -34,10 +42,7 @@ export function createSendgridMail(options: SendgridMailOptions): MailService {
   const secure = options.baseUrl.startsWith('https:');
   const agent = options.agent ?? (secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }));
   setDefault(secure ? 'httpsAgent' : 'httpAgent', agent);
-  const mail = new MailService();
-  mail.setClient(client);
-  mail.setTimeout(options.timeoutMs ?? 30_000);
-  return mail;
+  return client;
 }
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;

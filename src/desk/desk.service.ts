@@ -55,7 +55,8 @@ const ANY_PHASE: readonly Situation[] = ['internal', 'reseller', 'other'];
 
 export async function deskIncidents(db: Kysely<Database>, options: DeskOptions): Promise<DeskIncident[]> {
   const approved = await broadcastableScripts(db);
-  const open = await listIncidents(db, { open: true, limit: 20 });
+  // A drill's words must never be read to a real caller.
+  const open = (await listIncidents(db, { open: true, limit: 20 })).filter((i) => !i.drill);
   const desk: DeskIncident[] = [];
   for (const incident of open) {
     const latest = (await listUpdates(db, incident.id)).at(-1);

@@ -9,7 +9,7 @@ function toIncident(row: Selectable<IncidentsTable>): Incident {
   return {
     id: row.id, title: row.title, failureTypeId: row.failure_type_id, status: row.status as IncidentStatus,
     impact: row.impact as Impact, components: JSON.parse(row.components) as string[], startedAt: row.started_at,
-    resolvedAt: row.resolved_at, xThreadId: row.x_thread_id,
+    resolvedAt: row.resolved_at, xThreadId: row.x_thread_id, drill: row.drill === 1,
   };
 }
 
@@ -23,14 +23,14 @@ function toUpdate(row: Selectable<IncidentUpdatesTable>): IncidentUpdate {
 
 export async function createIncident(
   db: Db,
-  input: { title: string; failureTypeId: number | null; status: IncidentStatus; impact: Impact; components: string[]; now: number },
+  input: { title: string; failureTypeId: number | null; status: IncidentStatus; impact: Impact; components: string[]; now: number; drill?: boolean },
 ): Promise<Incident> {
   const row = await db
     .insertInto('incidents')
     .values({
       title: input.title, failure_type_id: input.failureTypeId, status: input.status, impact: input.impact,
       components: JSON.stringify(input.components), started_at: input.now, created_at: input.now,
-      resolved_at: isClosed(input.status) ? input.now : null,
+      resolved_at: isClosed(input.status) ? input.now : null, drill: input.drill ? 1 : 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

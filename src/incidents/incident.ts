@@ -30,6 +30,8 @@ export interface Incident {
   startedAt: number;
   resolvedAt: number | null;
   xThreadId: string | null;
+  /** A rehearsal: team only, DRILL on every message, never on the public pages. */
+  drill: boolean;
 }
 
 export interface IncidentUpdate {

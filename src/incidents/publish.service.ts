@@ -17,6 +17,7 @@ import { insertAudienceDeliveries } from './audience';
 import { previewAudience, type ChannelPreview } from './audience-preview';
 import { checkMove, checkOpening, isClosed, kindOf } from './lifecycle';
 import { alertTeamFirst, TEAM_CHANNELS } from './team-alert';
+import { drillReach, markDrill } from './drill';
 import type { PublishInput, PublishResult } from './publish';
 
 export interface PublishContext {
@@ -38,29 +39,35 @@ export interface PublishContext {
  * The caller wakes the lanes afterwards.
  */
 export async function publishUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishResult> {
-  return db.transaction().execute(async (trx) => {
-    const version = await broadcastableVersion(trx, input.scriptVersionId);
-    const incident = await incidentFor(trx, input, ctx.now);
-    const rendered = render(version, input, ctx);
-    const alert = input.incidentId === undefined ? await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered }, ctx) : undefined;
-    const update = await insertUpdate(trx, {
-      incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
-      rendered, createdBy: ctx.actor, now: ctx.now,
-    });
-    if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
-    await updateComponents(trx, incident, input, ctx.now);
-    const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: input.audiences, channels: input.channels, now: ctx.now });
-    await insertAudienceDeliveries(trx, broadcastId, {
-      audiences: input.audiences, channels: input.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
-    }, ctx.now);
-    const deliveries = await summarize(trx, broadcastId, input.channels);
-    await trx.insertInto('audit_log').values({
-      at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
-      detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, deliveries }),
-    }).execute();
-    await ctx.enqueue?.(trx, alert ? [...TEAM_CHANNELS, ...input.channels] : input.channels);
-    return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
+  return db.transaction().execute((trx) => publishInTransaction(trx, input, ctx));
+}
+
+/** publishUpdate inside the caller's transaction, for a caller that records its own fact with the update (the SMS trigger). */
+export async function publishInTransaction(trx: Transaction<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishResult> {
+  const version = await broadcastableVersion(trx, input.scriptVersionId);
+  const incident = await incidentFor(trx, input, ctx.now);
+  const reach = incident.drill ? drillReach(input.channels) : { audiences: input.audiences, channels: input.channels };
+  const plain = render(version, { ...input, channels: reach.channels }, ctx);
+  const rendered = incident.drill ? markDrill(plain) : plain;
+  const alert = input.incidentId === undefined ? await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered: plain }, ctx) : undefined;
+  const update = await insertUpdate(trx, {
+    incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
+    rendered, createdBy: ctx.actor, now: ctx.now,
   });
+  if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
+  // A drill leaves the status page alone: its components are not really affected.
+  if (!incident.drill) await updateComponents(trx, incident, input, ctx.now);
+  const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: reach.audiences, channels: reach.channels, now: ctx.now });
+  await insertAudienceDeliveries(trx, broadcastId, {
+    audiences: reach.audiences, channels: reach.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
+  }, ctx.now);
+  const deliveries = await summarize(trx, broadcastId, reach.channels);
+  await trx.insertInto('audit_log').values({
+    at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
+    detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, deliveries, ...(incident.drill ? { drill: true } : {}) }),
+  }).execute();
+  await ctx.enqueue?.(trx, alert ? [...TEAM_CHANNELS, ...reach.channels] : reach.channels);
+  return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
 }
 
 export interface PublishPreview {
@@ -76,9 +83,13 @@ export interface PublishPreview {
  */
 export async function previewUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishPreview> {
   const version = await broadcastableVersion(db, input.scriptVersionId);
-  const components = (await existingIncident(db, input))?.components ?? input.incident?.components ?? [];
-  const rendered = render(version, input, ctx);
-  const audience = await previewAudience(db, { audiences: input.audiences, channels: input.channels as Channel[], components, teamSlackChannels: ctx.teamSlackChannels });
+  const existing = await existingIncident(db, input);
+  const components = existing?.components ?? input.incident?.components ?? [];
+  const drill = existing?.drill ?? input.drill === true;
+  const reach = drill ? drillReach(input.channels) : { audiences: input.audiences, channels: input.channels };
+  const plain = render(version, { ...input, channels: reach.channels }, ctx);
+  const rendered = drill ? markDrill(plain) : plain;
+  const audience = await previewAudience(db, { audiences: reach.audiences, channels: reach.channels as Channel[], components, teamSlackChannels: ctx.teamSlackChannels });
   return { rendered, audience };
 }
 
@@ -94,7 +105,7 @@ const IMPACT_STATUS: Record<Impact, ComponentStatus> = {
 async function updateComponents(trx: Transaction<Database>, incident: Incident, input: PublishInput, now: number): Promise<void> {
   if (incident.components.length === 0) return;
   if (isClosed(input.status)) {
-    const others = await trx.selectFrom('incidents').select('components').where('resolved_at', 'is', null).where('id', '!=', incident.id).execute();
+    const others = await trx.selectFrom('incidents').select('components').where('resolved_at', 'is', null).where('drill', '=', 0).where('id', '!=', incident.id).execute();
     const stillAffected = new Set(others.flatMap((o) => parseStringList(o.components)));
     await setComponentStatus(trx, incident.components.filter((k) => !stillAffected.has(k)), input.componentStatus ?? 'operational', now);
     return;
@@ -118,6 +129,7 @@ async function existingIncident(db: Kysely<Database> | Transaction<Database>, in
   }
   const found = await getIncident(db, input.incidentId);
   if (!found) throw new AppError('not_found', `No incident ${input.incidentId}.`, [{ field: 'incidentId', message: 'no such incident' }]);
+  if (input.drill === true && !found.drill) throw new AppError('invalid_input', 'Only a new incident can be a drill; this one is real.', [{ field: 'drill', message: 'the incident is not a drill' }]);
   checkMove(found.status, input.status, input.reopen === true);
   return found;
 }
@@ -132,7 +144,7 @@ async function incidentFor(trx: Transaction<Database>, input: PublishInput, now:
     if (!ft) throw new AppError('invalid_input', `Unknown failure type ${spec.failureType}.`, [{ field: 'incident.failureType', message: 'no such failure type' }]);
     failureTypeId = ft.id;
   }
-  return createIncident(trx, { title: spec.title, failureTypeId, status: input.status, impact: spec.impact, components: spec.components, now });
+  return createIncident(trx, { title: spec.title, failureTypeId, status: input.status, impact: spec.impact, components: spec.components, now, drill: input.drill === true });
 }
 
 /** The version, if it may be broadcast: only an approved version can be (invariant 5). */

@@ -25,6 +25,8 @@ export const publishInput = z
     componentStatus: z.enum(COMPONENT_STATUSES).optional(),
     /** Reopens a resolved incident (or completed maintenance) with this update. */
     reopen: z.boolean().optional(),
+    /** A new incident that is a drill: it reaches the team only and says DRILL everywhere (see drill.ts). */
+    drill: z.boolean().optional(),
     scriptVersionId: z.number().int().positive(),
     variables: z.record(variableName, z.string().max(2000)).default({}),
     audiences: z.array(z.enum(AUDIENCES)).min(1, { error: 'choose at least one audience' }),

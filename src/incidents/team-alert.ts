@@ -5,6 +5,7 @@ import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
 import { broadcastableScripts } from '../scripts/script.service';
 import { valuesForSend } from '../scripts/variables';
 import { utcClock } from '../render/time';
+import { markDrill } from './drill';
 import type { Database } from '../store/schema';
 import { STATUS_LABELS, type Incident } from './incident';
 import { insertBroadcast, insertUpdate } from './incident.repository';
@@ -71,6 +72,7 @@ export async function alertTeamFirst(
       rendered = check.preview;
     }
   }
+  if (incident.drill) rendered = markDrill(rendered);
   const update = await insertUpdate(trx, {
     incidentId: incident.id, status: input.status, scriptVersionId: versionId, variables: known, rendered, createdBy: ctx.actor, now: ctx.now, internal: true,
   });

@@ -58,7 +58,8 @@ export interface StatusSnapshot {
 export async function loadSnapshot(db: Kysely<Database>, options: { brand: string; url: string; now: number }): Promise<StatusSnapshot> {
   const since = options.now - HISTORY_DAYS * 86_400_000;
   const componentRows = await db.selectFrom('components').selectAll().orderBy('position').orderBy('id').execute();
-  const incidentRows = await db.selectFrom('incidents').selectAll()
+  // Drills are rehearsals for the team: never on the public page, feed or JSON.
+  const incidentRows = await db.selectFrom('incidents').selectAll().where('drill', '=', 0)
     .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('started_at', '>=', since)]))
     .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(500).execute();
   const ids = incidentRows.map((r) => r.id);

@@ -28,6 +28,7 @@ export interface ApiTokensTable {
 export interface TeamMembersTable {
   id: Id; key: string; name: string; role: string; email: string | null; phone: string | null;
   slack: string | null; is_backup: number; created_at: CreatedAt; alt_email: string | null; alt_phone: string | null;
+  trigger_pin_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface FailureTypesTable { id: Id; key: string; name: string; description: string; created_at: CreatedAt }
 export interface RespondersTable { id: Id; failure_type_id: number; team_member_id: number; rank: number }
@@ -69,7 +70,7 @@ export interface ScriptVersionsTable {
 export interface IncidentsTable {
   id: Id; title: string; failure_type_id: number | null; status: string; impact: string;
   components: Json; started_at: number; resolved_at: number | null; x_thread_id: string | null;
-  created_at: CreatedAt;
+  created_at: CreatedAt; drill: Generated<number>;
 }
 export interface IncidentUpdatesTable {
   id: Id; incident_id: number; status: string; script_version_id: number; variables: Json;
@@ -91,6 +92,16 @@ export interface DeliveriesTable {
 export interface DeliveryEventsTable {
   id: Id; delivery_id: number | null; dedupe_key: string; source: string; event: string;
   detail: Json; received_at: number;
+}
+/** Trigger texts received (OUTAGE <PIN> …); message_sid is unique, so a replay inserts nothing. */
+export interface SmsCommandsTable {
+  id: Id; message_sid: string; from_number: string; team_member_id: number | null; command: string; outcome: string;
+  incident_id: number | null; received_at: number;
+}
+/** Each provider's last credentials and reachability check; due_at is claimed by the periodic run. */
+export interface ChannelChecksTable {
+  provider: string; channel: string; ok: Generated<number>; detail: Generated<string>; latency_ms: number | null;
+  checked_at: number | null; due_at: Generated<number>;
 }
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
 
@@ -114,4 +125,6 @@ export interface Database {
   sessions: SessionsTable;
   account_links: AccountLinksTable;
   api_tokens: ApiTokensTable;
+  sms_commands: SmsCommandsTable;
+  channel_checks: ChannelChecksTable;
 }

@@ -21,6 +21,7 @@ import { refuseNul } from './nul-guard';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
 import { rosterRoutes } from './roster.routes';
+import { rosterPinRoutes } from './roster-pin.routes';
 import { sandboxRoutes } from './sandbox.routes';
 import { scriptApiRoutes } from './scripts-api.routes';
 import { scriptRoutes } from './scripts.routes';
@@ -29,6 +30,9 @@ import { subscribeRoutes, type SubscribeRoutesDeps } from './subscribe.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
+import type { PinHasher } from './roster-pin.routes';
+import type { ChannelChecks } from '../checks/channel-check.service';
+import { channelRoutes } from './channels.routes';
 
 export interface AppDeps {
   store: Store;
@@ -53,6 +57,10 @@ export interface AppDeps {
   scriptRules: ScriptRules;
   api: Omit<ApiDeps, 'db' | 'allow' | 'publicUrl'>;
   subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
+  /** Hashes and checks SMS trigger PINs (scrypt, like passwords). */
+  pins: PinHasher;
+  /** Each provider's credentials check: the last results and a run on demand. */
+  checks: Pick<ChannelChecks, 'latest' | 'runAll'>;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
@@ -95,11 +103,14 @@ export function createApp(deps: AppDeps): Express {
     res.send(DESK_JS);
   });
   app.use('/assets', assets);
-  app.use(healthRoutes({ store: deps.store, channels: deps.channels, allow }));
+  app.use(healthRoutes({ store: deps.store, channels: deps.channels, checks: () => deps.checks.latest(), allow }));
   // Before `identify`: the scraper's bearer is the metrics token, not an account's API token.
   app.use(metricsRoutes({ metrics: deps.metrics, token: deps.metricsToken, allow }));
   // Webhooks verify signatures over the raw bytes, so they parse their own bodies.
-  app.use('/webhooks', webhookRoutes({ db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl, allow }));
+  app.use('/webhooks', webhookRoutes({
+    db: deps.store.db, twilioAuthToken: deps.twilioAuthToken, sendgridPublicKey: deps.sendgridPublicKey, publicUrl: deps.publicUrl, allow,
+    brandName: deps.brandName, trigger: { pins: deps.pins, publishContext: deps.api.publishContext, published: deps.api.published },
+  }));
 
   app.use('/api', express.json({ limit: '256kb' }), perMinute(limits.api, 'API'));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
@@ -114,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(deskRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console', consoleRoutes({ db: deps.store.db, accounts: deps.accounts, access, brand: deps.brandName, publicUrl: deps.publicUrl }));
   app.use('/console/roster', rosterRoutes({ db: deps.store.db, access, brand: deps.brandName, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
+  app.use('/console/channels', channelRoutes({ checks: deps.checks, access, brand: deps.brandName }));
+  app.use('/console/roster', rosterPinRoutes({ db: deps.store.db, access, brand: deps.brandName, pins: deps.pins }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, publicUrl: deps.publicUrl, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));

@@ -15,6 +15,9 @@ import type { Database } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
 import type { ConsoleContext } from './views/console.view';
 import { memberEditView, rosterView, ROSTER_ROLES, type RosterState } from './views/roster.view';
+import { pinSection } from './views/roster-pin.view';
+import { mayTrigger } from './roster-pin.routes';
+import { hasTriggerPin } from '../hotline/sms-command.repository';
 
 export interface RosterRoutesDeps {
   db: Kysely<Database>;
@@ -132,7 +135,8 @@ export function rosterRoutes(deps: RosterRoutesDeps): Router {
 
   router.get('/members/:id', allow(rules.need('contacts:write')), async (req, res) => {
     const found = await memberOr404(idParam.parse(req.params).id);
-    send(res, 200, memberEditView(ctx(req, res), found));
+    const c = ctx(req, res);
+    send(res, 200, memberEditView(c, found, {}, pinSection(c.csrf, found, { hasPin: await hasTriggerPin(db, found.id), mayTrigger: mayTrigger(found) })));
   });
 
   router.post('/members/:id', allow(rules.need('contacts:write')), async (req, res) => {

@@ -40,6 +40,7 @@ const sendForm = z.object({
   scriptVersionId: optionalId,
   status: z.enum(INCIDENT_STATUSES, { error: `must be one of ${INCIDENT_STATUSES.join(', ')}` }).optional(),
   reopen: z.enum(['true'], { error: 'must be true when given' }).optional(),
+  drill: z.enum(['true'], { error: 'must be true when given' }).optional(),
   title: z.string().max(200, { error: 'must be at most 200 characters' }).default(''),
   impact: z.enum(IMPACTS, { error: `must be one of ${IMPACTS.join(', ')}` }).default('major'),
   failureType: z.string().max(100).default(''),
@@ -65,7 +66,7 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
   const ctx = (req: Request, res: Response): ConsoleContext => ({ brand: deps.brand, principal: principalOf(req), csrf: access.csrfToken(req, res) });
 
   async function formState(input: {
-    scriptVersionId?: number; incidentId?: number; status?: string; reopen?: boolean; title?: string; impact?: string; failureType?: string;
+    scriptVersionId?: number; incidentId?: number; status?: string; reopen?: boolean; drill?: boolean; title?: string; impact?: string; failureType?: string;
     components?: string[]; audiences?: string[]; channels?: string[]; variables?: Record<string, string>; keepVariables?: boolean;
   }): Promise<SendFormState> {
     const scripts = await sendableScripts(db);
@@ -89,7 +90,7 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
         impact: input.impact ?? 'major', failureType: input.failureType ?? '',
         status: input.status ?? incident?.status ?? 'investigating',
         components: chosen, audiences: input.audiences ?? ['customers', 'resellers', 'team'],
-        channels: input.channels ?? script?.channels ?? [], variables, reopen: input.reopen ?? false,
+        channels: input.channels ?? script?.channels ?? [], variables, reopen: input.reopen ?? false, drill: input.drill,
       },
       problems: [],
     };
@@ -117,7 +118,7 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
       return;
     }
     const f = parsed.data;
-    const state = await formState({ ...f, reopen: f.reopen === 'true', variables, keepVariables: f.action !== 'choose' });
+    const state = await formState({ ...f, reopen: f.reopen === 'true', drill: f.drill === 'true', variables, keepVariables: f.action !== 'choose' });
     if (f.action === 'choose') {
       res.type('html').send(sendView(ctx(req, res), state));
       return;
@@ -126,7 +127,7 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
       ...(f.incidentId !== undefined ? { incidentId: f.incidentId } : {
         incident: { title: f.title, impact: f.impact, components: f.components, ...(f.failureType ? { failureType: f.failureType } : {}) },
       }),
-      status: f.status ?? 'investigating', reopen: f.reopen === 'true' ? true : undefined, scriptVersionId: f.scriptVersionId ?? 0,
+      status: f.status ?? 'investigating', reopen: f.reopen === 'true' ? true : undefined, drill: f.drill === 'true' ? true : undefined, scriptVersionId: f.scriptVersionId ?? 0,
       variables: state.values.variables, audiences: f.audiences, channels: f.channels,
     };
     const input = publishInput.safeParse(candidate);
@@ -171,6 +172,7 @@ export function sendRoutes(deps: SendRoutesDeps): Router {
     const broadcasts = updates.length === 0 ? [] : await db.selectFrom('broadcasts').select(['id', 'update_id']).where('update_id', 'in', updates.map((u) => u.id)).execute();
     const canSend = principalOf(req).role !== 'staff';
     res.type('html').send(consolePage(ctx(req, res), incident.title, html`
+${incident.drill ? html`<p><span class="badge drill">DRILL</span> A rehearsal: it reached the team only and is not on the status page.</p>` : ''}
 <p>${STATUS_LABELS[incident.status]} · impact ${incident.impact}${incident.components.length > 0 ? ` · ${incident.components.join(', ')}` : ''}</p>
 <p class="muted">Started <time datetime="${new Date(incident.startedAt).toISOString()}">${when(incident.startedAt)}</time>${incident.resolvedAt !== null ? ` · closed ${when(incident.resolvedAt)}` : ''}</p>
 ${canSend ? html`<p><a class="button" href="/console/send?incident=${incident.id}">Post an update</a></p>` : ''}

@@ -3,13 +3,19 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { validateTwilioSignature, verifySendgridSignature } from '../channels/webhook-signatures';
 import { applyInboundSms, applySendgridEvents, applyTwilioStatus } from '../delivery/receipts.service';
+import { deskIncidents } from '../desk/desk.service';
 import { AppError } from '../errors';
+import { parseSmsCommand } from '../hotline/sms-command';
+import { handleSmsCommand, type SmsTriggerDeps } from '../hotline/sms-trigger.service';
+import { messageReply } from '../hotline/twiml';
+import { voiceResponse } from '../hotline/voice';
 import type { Database } from '../store/schema';
 import { rules, type Allow } from './access';
 import { refuseNul } from './nul-guard';
 
 /**
- * Provider callbacks: Twilio status callbacks and inbound SMS, SendGrid's Event Webhook. Each
+ * Provider callbacks: Twilio status callbacks, inbound SMS (consent keywords and the SMS trigger)
+ * and the voice hotline, SendGrid's Event Webhook. Each
  * route reads its own body (the signature covers what the vendor sent, not a re-serialised
  * copy) and checks the signature before reading anything else: without a configured secret, or
  * with a missing or wrong signature, the answer is 403 and nothing changes.
@@ -23,6 +29,10 @@ export interface WebhookDeps {
   publicUrl: () => string;
   allow: Allow;
   now?: () => number;
+  /** The SMS trigger (OUTAGE <PIN> …); without it, command texts are treated as any other text. */
+  trigger?: SmsTriggerDeps;
+  /** The name the voice hotline speaks. */
+  brandName?: string;
 }
 
 // SendGrid signs each POST when it sends it; an older signature is a replay.
@@ -36,7 +46,7 @@ const twilioStatus = z.object({
   MessageStatus: z.string().min(1).max(32),
   ErrorCode: z.string().max(16).optional(),
 });
-const inboundSms = z.object({ From: z.string().min(1).max(64), Body: z.string().max(1600).default('') });
+const inboundSms = z.object({ From: z.string().min(1).max(64), Body: z.string().max(1600).default(''), MessageSid: z.string().min(1).max(64).optional() });
 const sendgridEvents = z.array(z.object({
   email: z.string(),
   event: z.string().min(1),
@@ -67,9 +77,25 @@ export function webhookRoutes(deps: WebhookDeps): Router {
 
   router.post('/twilio/inbound', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), ...form, twilioSigned, async (req, res) => {
     const body = inboundSms.parse(req.body);
+    const command = deps.trigger ? parseSmsCommand(body.Body) : null;
+    if (command && deps.trigger) {
+      // Without a MessageSid a replay could not be told from a new text.
+      if (!body.MessageSid) throw new AppError('invalid_input', 'A command text needs its MessageSid.', [{ field: 'MessageSid', message: 'is required for a command' }]);
+      const result = await handleSmsCommand(deps.db, deps.trigger, { from: body.From, messageSid: body.MessageSid, command, now: now() });
+      // The body carries the PIN: only the outcome is logged.
+      req.log.info({ action: 'command', verb: command.verb, outcome: result.outcome }, 'inbound sms');
+      res.type('text/xml').send(messageReply(result.reply));
+      return;
+    }
     const result = await applyInboundSms(deps.db, { from: body.From, body: body.Body, now: now() });
     req.log.info(result, 'inbound sms');
-    res.type('text/xml').send(result.action === 'help' ? `<Response><Message>${escapeXml(HELP_TEXT)}</Message></Response>` : '<Response/>');
+    res.type('text/xml').send(messageReply(result.action === 'help' ? HELP_TEXT : null));
+  });
+
+  router.post('/twilio/voice', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), ...form, twilioSigned, async (_req, res) => {
+    const incidents = await deskIncidents(deps.db, { brandName: deps.brandName ?? 'Crier', statusPageUrl: `${deps.publicUrl().replace(/\/+$/, '')}/status` });
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('text/xml').send(voiceResponse(incidents, { brand: deps.brandName ?? 'Crier', actionPath: '/webhooks/twilio/voice' }));
   });
 
   router.post('/sendgrid/events', deps.allow(rules.exempt('SendGrid signed event webhook (ECDSA over timestamp and body)')), express.raw({ type: '*/*', limit: '5mb' }), requireSendgridSignature(deps.sendgridPublicKey, now), async (req, res) => {
@@ -119,10 +145,4 @@ function parseJson(raw: Buffer): unknown {
   } catch {
     throw new AppError('invalid_input', 'The request body is not valid JSON: SendGrid posts a JSON array of events.', [{ field: '(body)', message: 'is not valid JSON' }]);
   }
-}
-
-const XML_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => XML_ENTITIES[c] ?? c);
 }

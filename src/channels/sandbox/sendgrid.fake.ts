@@ -3,11 +3,13 @@ import { FakeServer, type FakeReply, type FakeServerOptions, type RecordedReques
 
 /**
  * SendGrid v3 `POST /v3/mail/send` as the SDK sees it: 202 with an empty body and an
- * X-Message-Id header, or SendGrid-shaped `{ errors: [{ message, field, help }] }` on 400/401.
+ * X-Message-Id header, or SendGrid-shaped `{ errors: [{ message, field, help }] }` on 400/401;
+ * and `GET /v3/scopes`, the key's permissions, which the channel check asks for.
  * It checks only what a real request can get wrong from Crier's side, not every SendGrid rule.
  */
 
 export const SENDGRID_SEND_PATH = '/v3/mail/send';
+export const SENDGRID_SCOPES_PATH = '/v3/scopes';
 const MAX_PERSONALIZATIONS = 1000;
 
 interface EmailJson {
@@ -65,10 +67,12 @@ export function sendgridRecipients(fake: FakeServer): SendgridRecipient[] {
 }
 
 function answerSendgrid(req: RecordedRequest): FakeReply {
-  if (req.method !== 'POST' || req.path !== SENDGRID_SEND_PATH) return sendgridError(404, 'Not Found', null);
+  const scopes = req.method === 'GET' && req.path === SENDGRID_SCOPES_PATH;
+  if (!scopes && (req.method !== 'POST' || req.path !== SENDGRID_SEND_PATH)) return sendgridError(404, 'Not Found', null);
   if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
     return sendgridError(401, 'The provided authorization grant is invalid, expired, or revoked', null);
   }
+  if (scopes) return { status: 200, body: { scopes: ['mail.send', 'user.profile.read'] } };
   const mail = parseMail(req.rawBody);
   if (!mail) return sendgridError(400, 'Bad Request', null);
   const problem = findProblem(mail);

@@ -2,11 +2,12 @@ import { FakeServer, type FakeReply, type FakeServerOptions, type RecordedReques
 
 /**
  * Slack as Crier uses it: Web API `POST /api/chat.postMessage` (form-encoded or JSON, Bearer
- * token) and incoming webhooks under `/services/`. Like Slack, the Web API answers HTTP 200 for
+ * token), `POST /api/auth.test` (the channel check) and incoming webhooks under `/services/`. Like Slack, the Web API answers HTTP 200 for
  * platform errors and says what went wrong in `{ ok: false, error }`.
  */
 
 export const SLACK_POST_MESSAGE_PATH = '/api/chat.postMessage';
+export const SLACK_AUTH_TEST_PATH = '/api/auth.test';
 const WEBHOOK_PREFIX = '/services/';
 
 export interface SlackFakeOptions extends FakeServerOptions {
@@ -39,6 +40,11 @@ export function createSlackFake(options: SlackFakeOptions = {}): FakeServer {
 
   return new FakeServer('slack', (req: RecordedRequest): FakeReply => {
     if (req.method === 'POST' && req.path.startsWith(WEBHOOK_PREFIX)) return answerWebhook(req);
+    if (req.method === 'POST' && req.path === SLACK_AUTH_TEST_PATH) {
+      return tokenOk(readPost(req).token)
+        ? { status: 200, body: { ok: true, url: 'https://sandbox.slack.com/', team: 'Crier sandbox', user: 'crier', team_id: 'T0SANDBOX', user_id: 'U0CRIER01', bot_id: 'B0CRIER01' } }
+        : { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    }
     if (req.method !== 'POST' || req.path !== SLACK_POST_MESSAGE_PATH) return { status: 404, body: 'not found' };
     const post = readPost(req);
     if (!tokenOk(post.token)) return { status: 200, body: { ok: false, error: 'invalid_auth' } };

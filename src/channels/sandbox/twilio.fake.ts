@@ -3,7 +3,7 @@ import { FakeServer, type FakeReply, type FakeServerOptions, type RecordedReques
 
 /**
  * Twilio's Messages API, as far as Crier uses it: `POST /2010-04-01/Accounts/{sid}/Messages.json`
- * with Basic auth and a form body. Numbers in `invalidNumbers` / `optedOut` are refused with the
+ * with Basic auth and a form body, and `GET /2010-04-01/Accounts/{sid}.json` (the channel check). Numbers in `invalidNumbers` / `optedOut` are refused with the
  * codes the real API uses, so the SMS provider's classification can be driven end to end.
  */
 
@@ -41,6 +41,7 @@ export class TwilioFake extends FakeServer {
 
     super('twilio', (req) => {
       if (req.headers.authorization !== basic) return twilioError(401, 20003, 'Authenticate');
+      if (req.method === 'GET' && req.path === `/2010-04-01/Accounts/${accountSid}.json`) return { status: 200, body: accountResource(accountSid) };
       if (req.method !== 'POST' || req.path !== path) {
         return twilioError(404, 20404, `The requested resource ${req.path} was not found`);
       }
@@ -81,6 +82,10 @@ function parseSms(req: RecordedRequest): ReceivedSms {
 function twilioError(status: number, code: number, message: string): FakeReply {
   const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Basic realm="Twilio API"' } : {};
   return { status, headers, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+}
+
+function accountResource(sid: string): object {
+  return { sid, friendly_name: 'Crier sandbox', status: 'active', type: 'Full', owner_account_sid: sid, uri: `/2010-04-01/Accounts/${sid}.json` };
 }
 
 function messageResource(accountSid: string, sms: ReceivedSms): object {

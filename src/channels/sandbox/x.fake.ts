@@ -1,7 +1,7 @@
 import { FakeServer, type FakeReply, type FakeServerOptions, type RecordedRequest } from './fake-server';
 
 /**
- * X's `POST /2/tweets` as Crier uses it: JSON body, OAuth 1.0a header (its presence is checked,
+ * X's `POST /2/tweets` as Crier uses it (and `GET /2/users/me`, the channel check): JSON body, OAuth 1.0a header (its presence is checked,
  * not its signature, because the SDK signs for api.x.com before the URL is rewritten). It keeps
  * X's two behaviours a lane must respect: a small post quota with x-rate-limit-* headers, and a
  * 403 for text identical to an earlier post.
@@ -35,6 +35,7 @@ export class XFake extends FakeServer {
 
     super('x', (req) => {
       if (!req.headers.authorization?.startsWith('OAuth ')) return xError(401, 'Unauthorized', 'Unauthorized');
+      if (req.method === 'GET' && req.path.split('?')[0] === '/2/users/me') return { status: 200, body: { data: { id: '1900000000000000001', name: 'Crier sandbox', username: 'crier_sandbox' } } };
       if (req.method !== 'POST' || req.path !== '/2/tweets') return xError(404, 'Not Found Error', 'Not Found');
       const now = Date.now();
       if (now >= windowEnds) {

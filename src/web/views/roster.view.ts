@@ -84,7 +84,7 @@ ${input('description', 'Description', { value: valuesFor('failureType').descript
 <button type="submit">Add failure type</button></form>` : ''}`);
 }
 
-export function memberEditView(c: ConsoleContext, m: TeamMember, s: MemberFormState = {}): string {
+export function memberEditView(c: ConsoleContext, m: TeamMember, s: MemberFormState = {}, extra: SafeHtml = html``): string {
   const current: Record<string, string> = {
     name: m.name, role: m.role, email: m.email ?? '', altEmail: m.altEmail ?? '', phone: m.phone ?? '', altPhone: m.altPhone ?? '', slack: m.slack ?? '', isBackup: m.isBackup ? 'on' : '',
   };
@@ -94,5 +94,6 @@ ${problems(s.problems ?? [])}
 <p class="muted">Key: ${m.key}</p>
 ${memberFields(s.values ?? current)}
 <button type="submit">Save</button></form>
+${extra}
 <p><a href="/console/roster">Back to the roster</a></p>`);
 }

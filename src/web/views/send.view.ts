@@ -23,6 +23,7 @@ export interface SendFormState {
     channels: string[];
     variables: Record<string, string>;
     reopen: boolean;
+    drill?: boolean;
   };
   problems: FieldProblem[];
   preview?: PublishPreview;
@@ -70,6 +71,7 @@ ${s.incident ? '' : html`<label>Title<input name="title" value="${v.title}" maxl
 ${s.failureTypes.length > 0 ? html`<label>Failure type<select name="failureType"><option value="">—</option>${s.failureTypes.map((f) => html`<option value="${f.key}"${selected(f.key === v.failureType)}>${f.name}</option>`)}</select></label>` : ''}
 ${s.components.length > 0 ? html`<fieldset><legend>Affected components</legend>${s.components.map((k) => html`<label class="inline-check"><input type="checkbox" name="components" value="${k.key}"${checked(v.components.includes(k.key))}> ${k.name}</label>`)}</fieldset>` : ''}`}
 ${(s.script?.variables ?? []).map((d) => html`<label>${d.name.replace(/_/g, ' ')}<span class="muted">${d.description}</span><input name="var_${d.name}" value="${v.variables[d.name] ?? ''}" maxlength="2000"${d.required ? html` required` : ''}></label>`)}
+${s.incident ? '' : html`<label class="inline-check"><input type="checkbox" name="drill" value="true"${checked(v.drill === true)}> This is a drill: the team only, marked DRILL, never on the status page</label>`}
 <fieldset><legend>Audiences</legend>${AUDIENCES.map((a) => html`<label class="inline-check"><input type="checkbox" name="audiences" value="${a}"${checked(v.audiences.includes(a))}> ${AUDIENCE_LABELS[a]}</label>`)}</fieldset>
 <fieldset><legend>Channels</legend>${(s.script?.channels ?? []).map((ch) => html`<label class="inline-check"><input type="checkbox" name="channels" value="${ch}"${checked(v.channels.includes(ch))}> ${CHANNEL_LABELS[ch] ?? ch}</label>`)}</fieldset>
 ${s.preview ? html`<button type="submit" name="action" value="preview" class="secondary">Preview again</button>` : ''}

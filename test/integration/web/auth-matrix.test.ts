@@ -92,10 +92,14 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'POST /api/contacts/import': 'comms',
   'GET /sandbox': 'comms',
   'GET /sandbox/inbox.json': 'comms',
+  'POST /webhooks/twilio/voice': 'signed',
+  'POST /console/roster/members/:id/pin': 'comms',
+  'GET /console/channels': 'staff',
+  'POST /console/channels/check': 'comms',
 };
 
 /** The POST routes that take no CSRF token, and why that is safe. */
-const CSRF_EXEMPT = ['POST /unsubscribe/:token', 'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events'];
+const CSRF_EXEMPT = ['POST /unsubscribe/:token', 'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events', 'POST /webhooks/twilio/voice'];
 
 const RANK: Record<Role, number> = { staff: 1, comms: 2, owner: 3 };
 const key = (r: RegisteredRoute) => `${r.method} ${r.path}`;

@@ -228,7 +228,11 @@ describe('generated input on every endpoint', () => {
     const managed = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-managed@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, now: Date.now() });
     subscriptionTokens.manage = (await confirmByToken(t.store.db, managed.token, Date.now())).manageToken;
     add('POST', '/webhooks/twilio/status', form(['MessageSid', 'MessageStatus', 'ErrorCode'], { MessageStatus: fc.constantFrom('queued', 'sent', 'delivered', 'undelivered', 'failed') }), twilio('/webhooks/twilio/status'));
-    add('POST', '/webhooks/twilio/inbound', form(['From', 'Body'], { Body: fc.constantFrom('STOP', 'HELP', 'START', 'hello') }), twilio('/webhooks/twilio/inbound'));
+    add('POST', '/webhooks/twilio/inbound', form(['From', 'Body', 'MessageSid'], { Body: fc.constantFrom('STOP', 'HELP', 'START', 'hello', 'OUTAGE 1234 checkout', 'resolved 12', 'OUTAGE') }), twilio('/webhooks/twilio/inbound'));
+    add('POST', '/webhooks/twilio/voice', form(['CallSid', 'From', 'Digits'], { Digits: fc.constantFrom('1', '', '#', '99') }), twilio('/webhooks/twilio/voice'));
+    const pinHolder = (await createTeamMember(t.store.db, { key: 'fuzz-pin', name: 'Fuzz PIN', role: 'comms lead', phone: '+12015550190' })).id;
+    add('POST', '/console/roster/members/:id/pin', form(['action', 'pin', 'confirm'], { action: fc.constantFrom('set', 'remove', 'reset'), pin: fc.constantFrom('1234', '12', 'abcd', '', '123456789012345'), confirm: fc.constantFrom('1234', '') }), ownerCookie, `/console/roster/members/${pinHolder}/pin`);
+    add('POST', '/console/channels/check', form([]), ownerCookie);
     add('POST', '/webhooks/sendgrid/events', sendgridBodies(), (encoded) => {
       const ts = String(Math.floor(Date.now() / 1000));
       return { 'x-twilio-email-event-webhook-timestamp': ts, 'x-twilio-email-event-webhook-signature': SENDGRID.sign(ts, encoded) };
@@ -269,6 +273,7 @@ describe('generated input on every endpoint', () => {
     'GET /api/scripts', 'POST /api/scripts', 'POST /api/scripts/:id/draft', 'POST /api/scripts/versions/:id/approve', 'POST /api/scripts/versions/:id/retire',
     'POST /console/roster/members', 'POST /console/roster/members/:id', 'POST /console/roster/members/:id/delete', 'POST /console/roster/failure-types',
     'POST /console/roster/failure-types/:id/responders', 'POST /api/users', 'POST /api/tokens', 'POST /api/contacts/import',
+    'POST /webhooks/twilio/voice', 'POST /console/roster/members/:id/pin', 'POST /console/channels/check',
   ];
 
   it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
