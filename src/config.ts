@@ -74,6 +74,8 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt.default(10_000),
   LEASE_MS: positiveInt.default(60_000),
   MAX_ATTEMPTS: positiveInt.default(10),
+  RECURRENCE_WINDOW_DAYS: positiveInt.max(90, { error: 'must be at most 90' }).default(3),
+  MONITOR_TICK_MS: positiveInt.min(100, { error: 'must be at least 100' }).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;
