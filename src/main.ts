@@ -15,6 +15,8 @@ import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
 import { createLogger } from './logger';
+import type { PublishContext } from './incidents/publish.service';
+import { MonitorRunner } from './monitors/monitor-runner';
 import { ensureStarterLibrary } from './scripts/starter-library';
 import { openStore, type Store } from './store/dialect';
 import { InProcessTimers } from './timers/in-process-timers';
@@ -95,6 +97,12 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   });
 
   const timers = overrides.timers ?? new InProcessTimers(logger);
+  const publishContext = (actor: string, now: number): PublishContext => ({
+    actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now,
+    teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
+  });
+  const monitors = new MonitorRunner({ db: store.db, publishContext, published: (chs) => dispatcher.wake(chs), log: logger });
+  timers.every('monitor-checks', config.MONITOR_TICK_MS, (now) => monitors.runDue(now).then(() => undefined));
 
   const accounts = new Accounts(store.db, {
     hasher: overrides.hasher ?? new PasswordHasher(),
@@ -109,6 +117,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
     channels: () => dispatcher.health(),
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
+    recurrenceWindowDays: config.RECURRENCE_WINDOW_DAYS,
     subscriptions: {
       defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
       allowLoopbackWebhooks: config.ALLOW_LOOPBACK_WEBHOOKS,
@@ -122,10 +131,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       },
     },
     api: {
-      publishContext: (actor) => ({
-        actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),
-        teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
-      }),
+      publishContext: (actor) => publishContext(actor, Date.now()),
       published: (chs) => dispatcher.wake(chs),
     },
   });

@@ -27,7 +27,7 @@ const TEAM_CHANNELS: Channel[] = ['email', 'sms', 'slack'];
 export async function alertTeamFirst(
   trx: Transaction<Database>,
   incident: Incident,
-  input: PublishInput,
+  input: Pick<PublishInput, 'status' | 'variables'>,
   customer: { versionId: number; rendered: RenderedUpdate } | undefined,
   ctx: PublishContext,
 ): Promise<{ broadcastId: number; recipients: number } | undefined> {
