@@ -25,6 +25,8 @@ import { subscribeRoutes, type SubscribeRoutesDeps } from './subscribe.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
+import { monitorApiRoutes, monitorConsoleRoutes } from './monitors.routes';
+import { problemApiRoutes, problemConsoleRoutes } from './problems.routes';
 
 export interface AppDeps {
   store: Store;
@@ -46,6 +48,8 @@ export interface AppDeps {
   scriptRules: ScriptRules;
   api: Omit<ApiDeps, 'db' | 'allow'>;
   subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
+  /** RECURRENCE_WINDOW_DAYS: how close together two small problems make a recurrence. */
+  recurrenceWindowDays: number;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
@@ -107,6 +111,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
+  const followThrough = { db: deps.store.db, publishContext: deps.api.publishContext, published: deps.api.published };
+  app.use('/console', monitorConsoleRoutes({ ...followThrough, access, brand: deps.brandName }));
+  app.use('/api', monitorApiRoutes({ ...followThrough, allow }));
+  app.use('/console', problemConsoleRoutes({ ...followThrough, access, brand: deps.brandName, windowDays: deps.recurrenceWindowDays }));
+  app.use('/api', problemApiRoutes({ ...followThrough, allow, windowDays: deps.recurrenceWindowDays }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();
   root.get('/', allow(rules.public), (req, res) => {

@@ -99,3 +99,7 @@ export function buildAuditEntry(overrides: Partial<NewAuditEntry> = {}): NewAudi
 export function buildProblem(overrides: Partial<ProblemInput> = {}): ProblemInput {
   return { category: `category-${next()}`, note: 'A customer could not pay by card', ...overrides };
 }
+
+export function buildMonitorBody(url: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: `Site ${next()}`, url, intervalSeconds: 60, timeoutMs: 2000, expectedStatus: 200, failuresToDown: 3, ...overrides };
+}
