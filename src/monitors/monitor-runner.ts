@@ -32,7 +32,11 @@ export class MonitorRunner {
     let ran = 0;
     // A few at a time: one slow site must not hold the others back by a whole timeout each.
     for (let i = 0; i < due.length; i += BATCH) {
-      const done = await Promise.all(due.slice(i, i + BATCH).map((m) => this.runOne(m, now)));
+      const done = await Promise.all(due.slice(i, i + BATCH).map((m) => this.runOne(m, now).catch((err: unknown) => {
+        // One monitor's trouble (deleted mid-check, a store hiccup) must not skip the others; it is due again next interval.
+        this.deps.log.warn({ err, monitor: m.id }, 'monitor check not recorded');
+        return false;
+      })));
       ran += done.filter(Boolean).length;
     }
     if (due.length > 0) await pruneChecks(this.deps.db, now - (HISTORY_DAYS + 1) * 86_400_000);
