@@ -76,6 +76,8 @@ const schema = z.object({
   LEASE_MS: positiveInt.default(60_000),
   MAX_ATTEMPTS: positiveInt.default(10),
   CHANNEL_CHECK_MINUTES: positiveInt.max(1440, { error: 'must be at most 1440 (a day)' }).default(5),
+  RECURRENCE_WINDOW_DAYS: positiveInt.max(90, { error: 'must be at most 90' }).default(3),
+  MONITOR_TICK_MS: positiveInt.min(100, { error: 'must be at least 100' }).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -19,6 +19,8 @@ import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
 import { createLogger } from './logger';
 import { Metrics } from './observability/metrics';
+import type { PublishContext } from './incidents/publish.service';
+import { MonitorRunner } from './monitors/monitor-runner';
 import { ensureStarterLibrary } from './scripts/starter-library';
 import { openStore, type Store } from './store/dialect';
 import { InProcessTimers } from './timers/in-process-timers';
@@ -111,6 +113,13 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   const checks = new ChannelChecks(store.db, channels.checks, { timeoutMs: config.PROVIDER_TIMEOUT_MS, intervalMs: config.CHANNEL_CHECK_MINUTES * 60_000 });
   // Ticks every minute; each provider's due time, claimed in the store, keeps the interval cluster-wide.
   timers.every('channel-checks', 60_000, async (now) => { await checks.runDue(now); });
+  const publishContext = (actor: string, now: number): PublishContext => ({
+    actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now,
+    teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
+    enqueue: (trx, chs) => queue.enqueue(trx, chs),
+  });
+  const monitors = new MonitorRunner({ db: store.db, publishContext, published: (chs) => dispatcher.wake(chs), log: logger });
+  timers.every('monitor-checks', config.MONITOR_TICK_MS, (now) => monitors.runDue(now).then(() => undefined));
 
   const hasher = overrides.hasher ?? new PasswordHasher();
   const accounts = new Accounts(store.db, {
@@ -129,6 +138,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     pins: hasher,
     checks,
     scriptRules: { twoPersonRule: config.SCRIPTS_TWO_PERSON_RULE, smsMaxSegments: config.SMS_MAX_SEGMENTS },
+    recurrenceWindowDays: config.RECURRENCE_WINDOW_DAYS,
     subscriptions: {
       defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
       allowLoopbackWebhooks: config.ALLOW_LOOPBACK_WEBHOOKS,
@@ -142,11 +152,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       },
     },
     api: {
-      publishContext: (actor) => ({
-        actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),
-        teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
-        enqueue: (trx, chs) => queue.enqueue(trx, chs),
-      }),
+      publishContext: (actor) => publishContext(actor, Date.now()),
       published: (chs) => dispatcher.wake(chs),
     },
   });

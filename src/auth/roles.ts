@@ -12,10 +12,12 @@ export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(',
 export const PERMISSIONS = [
   'incidents:read', 'incidents:write', 'desk:read', 'scripts:draft', 'scripts:approve', 'contacts:write',
   'users:manage', 'tokens:manage', 'audit:read', 'settings:write', 'sandbox:read',
+  'problems:log',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF: Permission[] = ['incidents:read', 'desk:read'];
+// Staff log small problems: the front desk is where complaints arrive.
+const STAFF: Permission[] = ['incidents:read', 'desk:read', 'problems:log'];
 const COMMS: Permission[] = [...STAFF, 'incidents:write', 'scripts:draft', 'contacts:write', 'sandbox:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {

@@ -28,8 +28,8 @@ export const TEAM_CHANNELS: Channel[] = ['email', 'sms', 'slack'];
 export async function alertTeamFirst(
   trx: Transaction<Database>,
   incident: Incident,
-  input: PublishInput,
-  customer: { versionId: number; rendered: RenderedUpdate },
+  input: Pick<PublishInput, 'status' | 'variables'>,
+  customer: { versionId: number; rendered: RenderedUpdate } | undefined,
   ctx: PublishContext,
 ): Promise<{ broadcastId: number; recipients: number } | undefined> {
   const members = await trx.selectFrom('team_members').select(['id', 'name', 'email', 'alt_email', 'phone', 'alt_phone', 'slack', 'role'])
@@ -38,9 +38,28 @@ export async function alertTeamFirst(
       ...(incident.failureTypeId === null ? [] : [eb('id', 'in', eb.selectFrom('responders').select('team_member_id').where('failure_type_id', '=', incident.failureTypeId))]),
     ]))
     .orderBy('id').execute();
+  return alertMembers(trx, incident, members, TEAM_CHANNELS, input, customer, ctx);
+}
+
+type Member = { email: string | null; alt_email: string | null; phone: string | null; alt_phone: string | null; slack: string | null };
+
+/**
+ * The internal alert to these members on these channels, as an internal update of the incident.
+ * Without an approved internal script that renders, and without a customer notice to carry, there
+ * is no approved text to send, and nothing is written (undefined).
+ */
+export async function alertMembers(
+  trx: Transaction<Database>,
+  incident: Incident,
+  members: Member[],
+  teamChannels: Channel[],
+  input: Pick<PublishInput, 'status' | 'variables'>,
+  customer: { versionId: number; rendered: RenderedUpdate } | undefined,
+  ctx: PublishContext,
+): Promise<{ broadcastId: number; recipients: number } | undefined> {
   const rows: [Channel, string][] = [];
   for (const m of members) {
-    for (const [channel, address] of [['email', m.email], ['email', m.alt_email], ['sms', m.phone], ['sms', m.alt_phone], ['slack', m.slack]] as const) if (address) rows.push([channel, address]);
+    for (const [channel, address] of [['email', m.email], ['email', m.alt_email], ['sms', m.phone], ['sms', m.alt_phone], ['slack', m.slack]] as const) if (address && teamChannels.includes(channel)) rows.push([channel, address]);
   }
   if (rows.length === 0) return undefined;
 
@@ -51,17 +70,17 @@ export async function alertTeamFirst(
       .select('team_members.name').where('responders.failure_type_id', '=', incident.failureTypeId).orderBy('responders.rank').executeTakeFirst();
   const known: Record<string, string> = {
     ...input.variables,
-    failure: `${incident.title}${failure ? ` (${failure.name})` : ''}`,
+    failure: input.variables.failure ?? `${incident.title}${failure ? ` (${failure.name})` : ''}`,
     started_at: input.variables.started_at ?? utcClock(ctx.now),
-    detected_by: ctx.actor,
+    detected_by: input.variables.detected_by ?? ctx.actor,
     incident_lead: lead?.name ?? 'the owner',
     bridge: input.variables.bridge ?? 'the team Slack channel',
     first_notice_by: utcClock(ctx.now),
   };
   const internal = (await broadcastableScripts(trx)).find((s) => s.script.key === INTERNAL_SCRIPT_KEY)?.version;
-  const channels = TEAM_CHANNELS.filter((c) => rows.some(([ch]) => ch === c));
-  let versionId = customer.versionId;
-  let rendered = customer.rendered;
+  const channels = teamChannels.filter((c) => rows.some(([ch]) => ch === c));
+  let versionId = customer?.versionId;
+  let rendered = customer?.rendered;
   if (internal) {
     const check = checkTexts(internal, valuesForSend(internal.variables, known), {
       smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels,
@@ -72,6 +91,7 @@ export async function alertTeamFirst(
       rendered = check.preview;
     }
   }
+  if (versionId === undefined || rendered === undefined) return undefined;
   if (incident.drill) rendered = markDrill(rendered);
   const update = await insertUpdate(trx, {
     incidentId: incident.id, status: input.status, scriptVersionId: versionId, variables: known, rendered, createdBy: ctx.actor, now: ctx.now, internal: true,

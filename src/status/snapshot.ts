@@ -73,7 +73,9 @@ export async function loadSnapshot(db: Kysely<Database>, options: { brand: strin
     list.push({ id: row.id, status: asStatus(row.status), title: page.title, body: page.body, at: row.created_at });
     updates.set(row.incident_id, list);
   }
-  const incidents: SnapshotIncident[] = incidentRows.map((r) => ({
+  // An incident with no public update is a draft (a monitor or the recurrence watch opened it and
+  // only the team has been told): the public hears of it with its first notice.
+  const incidents: SnapshotIncident[] = incidentRows.filter((r) => updates.has(r.id)).map((r) => ({
     id: r.id, title: r.title, status: asStatus(r.status), impact: r.impact as Impact, components: parseStringList(r.components),
     startedAt: r.started_at, resolvedAt: r.resolved_at, updates: updates.get(r.id) ?? [],
   }));

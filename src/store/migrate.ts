@@ -10,6 +10,7 @@ import { internalUpdates } from './migrations/007-internal-updates';
 import { rosterAlternates } from './migrations/008-roster-alternates';
 import { subscriptionTokenDigests } from './migrations/009-subscription-token-digests';
 import { hotlineDrillsChecks } from './migrations/014-hotline-drills-checks';
+import { recurrenceAndMonitors } from './migrations/012-recurrence-and-monitors';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -24,6 +25,7 @@ function migrations(store: Store): Record<string, Migration> {
     '008-roster-alternates': rosterAlternates,
     '009-subscription-token-digests': subscriptionTokenDigests,
     '014-hotline-drills-checks': hotlineDrillsChecks(store.caps),
+    '012-recurrence-and-monitors': recurrenceAndMonitors(store.caps),
   };
 }
 

@@ -104,6 +104,24 @@ export interface ChannelChecksTable {
   checked_at: number | null; due_at: Generated<number>;
 }
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
+/** The small-problem log; `contact_id` is the customer who complained, when there is one. */
+export interface ProblemsTable { id: Id; category: string; contact_id: number | null; note: string; logged_by: string; created_at: number }
+/** One row per watched subject (`category:<name>`, `customer:<id>`): locked while a problem is logged. */
+export interface RecurrenceWatchTable { subject: string; window_end: Generated<number>; touched_at: number }
+export interface RecurrenceAlertsTable {
+  id: Id; subject: string; window_start: number; window_end: number; problem_id: number; incident_id: number | null;
+  not_sent: string | null; created_at: number;
+}
+export interface MonitorsTable {
+  id: Id; name: string; url: string; interval_seconds: number; timeout_ms: number; expected_status: number; failures_to_down: number;
+  component_key: string | null; failure_type_id: number | null; auto_notice: number; state: Generated<string>;
+  consecutive_failures: Generated<number>; next_check_at: number; last_checked_at: number | null; created_by: string; created_at: number;
+}
+export interface MonitorChecksTable { id: Id; monitor_id: number; at: number; ok: number; status: number | null; duration_ms: number; error: string | null }
+export interface MonitorOutagesTable {
+  id: Id; monitor_id: number; incident_id: number | null; down_at: number; up_at: number | null; script_version_id: number | null;
+  variables: Json; notice_sent_at: number | null; notice_problem: string | null;
+}
 
 export interface Database {
   users: UsersTable;
@@ -127,4 +145,10 @@ export interface Database {
   api_tokens: ApiTokensTable;
   sms_commands: SmsCommandsTable;
   channel_checks: ChannelChecksTable;
+  problems: ProblemsTable;
+  recurrence_watch: RecurrenceWatchTable;
+  recurrence_alerts: RecurrenceAlertsTable;
+  monitors: MonitorsTable;
+  monitor_checks: MonitorChecksTable;
+  monitor_outages: MonitorOutagesTable;
 }

@@ -33,6 +33,8 @@ import { webhookRoutes } from './webhooks.routes';
 import type { PinHasher } from './roster-pin.routes';
 import type { ChannelChecks } from '../checks/channel-check.service';
 import { channelRoutes } from './channels.routes';
+import { monitorApiRoutes, monitorConsoleRoutes } from './monitors.routes';
+import { problemApiRoutes, problemConsoleRoutes } from './problems.routes';
 
 export interface AppDeps {
   store: Store;
@@ -61,6 +63,8 @@ export interface AppDeps {
   pins: PinHasher;
   /** Each provider's credentials check: the last results and a run on demand. */
   checks: Pick<ChannelChecks, 'latest' | 'runAll'>;
+  /** RECURRENCE_WINDOW_DAYS: how close together two small problems make a recurrence. */
+  recurrenceWindowDays: number;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
@@ -131,6 +135,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', apiRoutes({ db: deps.store.db, allow, publicUrl: deps.publicUrl, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
   app.use('/api', adminApiRoutes({ db: deps.store.db, accounts: deps.accounts, allow, publicUrl: deps.publicUrl, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
+  const followThrough = { db: deps.store.db, publishContext: deps.api.publishContext, published: deps.api.published };
+  app.use('/console', monitorConsoleRoutes({ ...followThrough, access, brand: deps.brandName }));
+  app.use('/api', monitorApiRoutes({ ...followThrough, allow }));
+  app.use('/console', problemConsoleRoutes({ ...followThrough, access, brand: deps.brandName, windowDays: deps.recurrenceWindowDays }));
+  app.use('/api', problemApiRoutes({ ...followThrough, allow, windowDays: deps.recurrenceWindowDays }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();
   root.get('/', allow(rules.public), (req, res) => {

@@ -8,6 +8,7 @@ import { AppError, fieldProblems } from '../errors';
 import { listIncidents } from '../incidents/incident.repository';
 import type { Database } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
+import { loadFollowThrough } from './follow-through';
 import { auditView, homeView, tokensView, usersView, type ConsoleContext } from './views/console.view';
 
 export interface ConsoleRoutesDeps {
@@ -55,7 +56,8 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
 
   router.get('/', allow(rules.need('incidents:read')), async (req, res) => {
     const open = (await listIncidents(deps.db, { limit: 50 })).filter((i) => i.resolvedAt === null);
-    html(res, 200, homeView(ctx(req, res), open));
+    const c = ctx(req, res);
+    html(res, 200, homeView(c, open, await loadFollowThrough(deps.db, c)));
   });
 
   router.get('/users', allow(rules.need('users:manage')), async (req, res) => {

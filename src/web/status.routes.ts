@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
+import { loadUptime } from '../monitors/uptime';
 import { atomFeed, statusJson } from '../status/feeds';
 import { loadSnapshot } from '../status/snapshot';
 import type { Database } from '../store/schema';
@@ -18,8 +19,9 @@ export function statusRoutes(deps: { db: Kysely<Database>; brandName: string; pu
 
   router.get('/', deps.allow(rules.public), async (_req, res) => {
     const s = await snapshot();
+    const uptime = await loadUptime(deps.db, s.generatedAt);
     cache(res);
-    res.type('html').send(statusPage(s, '/status/', '/assets/crier.css'));
+    res.type('html').send(statusPage(s, '/status/', '/assets/crier.css', uptime));
   });
   router.get('/feed.atom', deps.allow(rules.public), async (_req, res) => {
     const s = await snapshot();

@@ -8,6 +8,7 @@ import type { NewTeamMember } from '../../src/roster/team-member';
 import type { NewScript } from '../../src/scripts/script';
 import type { NewScriptVersion } from '../../src/scripts/script-version';
 import type { DraftTexts } from '../../src/scripts/script.service';
+import type { ProblemInput } from '../../src/problems/problem';
 
 /**
  * Input objects for the repositories, valid by default and unique per call (keys carry a
@@ -93,4 +94,12 @@ export function buildDraft(overrides: Partial<DraftTexts> = {}): DraftTexts {
 
 export function buildAuditEntry(overrides: Partial<NewAuditEntry> = {}): NewAuditEntry {
   return { actor: 'owner@example.com', action: 'script.approved', subject: `script-version:${next()}`, detail: {}, ...overrides };
+}
+
+export function buildProblem(overrides: Partial<ProblemInput> = {}): ProblemInput {
+  return { category: `category-${next()}`, note: 'A customer could not pay by card', ...overrides };
+}
+
+export function buildMonitorBody(url: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: `Site ${next()}`, url, intervalSeconds: 60, timeoutMs: 2000, expectedStatus: 200, failuresToDown: 3, ...overrides };
 }

@@ -22,6 +22,8 @@ const LINKS: { href: string; label: string; permission: Permission }[] = [
   { href: '/console/audit', label: 'Audit log', permission: 'audit:read' },
   { href: '/sandbox', label: 'Sandbox inbox', permission: 'sandbox:read' },
   { href: '/console/channels', label: 'Channels', permission: 'incidents:read' },
+  { href: '/console/problems', label: 'Problem log', permission: 'incidents:read' },
+  { href: '/console/monitors', label: 'Monitors', permission: 'incidents:read' },
 ];
 
 /** The console frame: links the viewer's role allows, who is signed in, sign out. */
@@ -37,10 +39,11 @@ ${body}`, head);
 }
 
 
-export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string; drill?: boolean }[]): string {
+export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string; drill?: boolean }[], followThrough: SafeHtml = html``): string {
   const canSend = can(c.principal.role, 'incidents:write');
   return consolePage(c, 'Console', html`
 ${canSend ? html`<p><a class="button" href="/console/send">Send a notice</a></p>` : ''}
+${followThrough}
 <h2>Open incidents</h2>
 ${open.length === 0 ? html`<p>None. All systems operational.</p>` : html`<ul>${open.map((i) => html`<li><a href="/console/incidents/${i.id}">${i.title}</a>${i.drill ? html` <span class="badge drill">DRILL</span>` : ''} <span class="muted">· ${i.status}</span>${canSend ? html` · <a href="/console/send?incident=${i.id}">Post an update</a>` : ''}</li>`)}</ul>`}`);
 }

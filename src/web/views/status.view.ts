@@ -1,6 +1,7 @@
 import { COMPONENT_STATUS_LABELS } from '../../components/component';
 import { STATUS_LABELS } from '../../incidents/incident';
 import { HISTORY_DAYS, type SnapshotIncident, type StatusSnapshot } from '../../status/snapshot';
+import type { Uptime, UptimeDay } from '../../monitors/uptime';
 import { html, page, when } from './html';
 
 const time = (ms: number) => new Date(ms).toISOString();
@@ -13,12 +14,27 @@ ${i.updates.map((u) => html`<section><p><strong>${STATUS_LABELS[u.status]}</stro
 ${u.title ? html`<p><strong>${u.title}</strong></p>` : ''}<pre>${u.body}</pre></section>`)}</article>`;
 }
 
+function bar(d: UptimeDay) {
+  const share = d.checks === 0 ? undefined : d.ok / d.checks;
+  const level = share === undefined ? 'none' : share >= 0.999 ? 'up' : share >= 0.95 ? 'partial' : 'down';
+  const label = share === undefined ? `${d.day}: no data` : `${d.day}: ${(share * 100).toFixed(2)}% of checks passed`;
+  return html`<span class="uptime-day uptime-${level}" title="${label}"><span class="visually-hidden">${label}</span></span>`;
+}
+
+/** Uptime bars, one per day, drawn by CSS alone; each day's figure is in its title and in hidden text. */
+function uptimeRow(days: UptimeDay[] | undefined) {
+  if (!days) return '';
+  const checks = days.reduce((n, d) => n + d.checks, 0);
+  const ok = days.reduce((n, d) => n + d.ok, 0);
+  return html`<tr class="uptime"><td colspan="2"><div class="uptime-bars">${days.map(bar)}</div><span class="muted">${HISTORY_DAYS} days: ${checks === 0 ? 'no data' : `${((ok / checks) * 100).toFixed(2)}% up`}</span></td></tr>`;
+}
+
 /**
  * The public status page: overall state, each component's state, open incidents with their
  * timeline, and 90 days of history by day. No script; `base` is where the feed and JSON live
  * ('/status/' when served, './' in the static export).
  */
-export function statusPage(s: StatusSnapshot, base: string, stylesheet: string): string {
+export function statusPage(s: StatusSnapshot, base: string, stylesheet: string, uptime: Uptime = new Map()): string {
   const days = new Map<string, SnapshotIncident[]>();
   for (const i of s.history) {
     const day = time(i.startedAt).slice(0, 10);
@@ -28,7 +44,7 @@ export function statusPage(s: StatusSnapshot, base: string, stylesheet: string):
   return page(`${s.brand} status`, html`<h1>${s.brand} status</h1>
 <p class="overall indicator-${s.indicator}"><strong>${s.description}.</strong> <span class="muted">Updated <time datetime="${time(s.generatedAt)}">${when(s.generatedAt)}</time></span></p>
 ${s.components.length > 0 ? html`<table class="components"><tbody>
-${s.components.map((c) => html`<tr><td>${c.name}</td><td class="state state-${c.status}">${COMPONENT_STATUS_LABELS[c.status]}</td></tr>`)}
+${s.components.map((c) => html`<tr><td>${c.name}</td><td class="state state-${c.status}">${COMPONENT_STATUS_LABELS[c.status]}</td></tr>${uptimeRow(uptime.get(c.key))}`)}
 </tbody></table>` : ''}
 ${s.open.map((i) => incident(i, s.components))}
 ${s.maintenance.length > 0 ? html`<h2>Scheduled maintenance</h2>${s.maintenance.map((i) => incident(i, s.components))}` : ''}

@@ -96,6 +96,20 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'POST /console/roster/members/:id/pin': 'comms',
   'GET /console/channels': 'staff',
   'POST /console/channels/check': 'comms',
+  'GET /console/monitors': 'staff',
+  'POST /console/monitors': 'comms',
+  'POST /console/monitors/:id/delete': 'comms',
+  'POST /console/monitors/outages/:id/notice': 'comms',
+  'POST /console/drafts/:id/close': 'comms',
+  'GET /api/monitors': 'staff',
+  'GET /api/monitors/:id': 'staff',
+  'POST /api/monitors': 'comms',
+  'POST /api/monitors/:id/delete': 'comms',
+  'POST /api/monitors/outages/:id/notice': 'comms',
+  'GET /console/problems': 'staff',
+  'POST /console/problems': 'staff',
+  'GET /api/problems': 'staff',
+  'POST /api/problems': 'staff',
 };
 
 /** The POST routes that take no CSRF token, and why that is safe. */

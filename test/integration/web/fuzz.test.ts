@@ -218,6 +218,23 @@ describe('generated input on every endpoint', () => {
     add('POST', '/console/roster/members/:id/delete', form([]), ownerCookie, `/console/roster/members/${removed}/delete`);
     add('POST', '/console/roster/failure-types', form(['key', 'name', 'description'], { key: fc.constantFrom('fuzz-type', 'Bad Key', 'fuzz-failure') }), ownerCookie);
     add('POST', '/console/roster/failure-types/:id/responders', form(['responders'], { responders: fc.constantFrom(String(edited), String(removed), '', '0', '999999', 'x') }), ownerCookie, `/console/roster/failure-types/${failureType.id}/responders`);
+    const monitorValid = {
+      url: fc.constantFrom('http://127.0.0.1:9/health', 'http://127.0.0.1:9/other', 'ftp://x', 'http://169.254.169.254/', 'not a url'),
+      intervalSeconds: fc.constantFrom('60', '5', 'x', '86401'), timeoutMs: fc.constantFrom('1000', '99', '70000'), expectedStatus: fc.constantFrom('200', '99', '600'),
+      failuresToDown: fc.constantFrom('3', '0', '21'), autoNotice: fc.constantFrom('on', 'off', 'yes'), component: fc.constantFrom('', 'shop', 'Bad Key'),
+    };
+    const monitorFields = ['name', 'url', 'intervalSeconds', 'timeoutMs', 'expectedStatus', 'failuresToDown', 'component', 'failureType', 'autoNotice'];
+    add('POST', '/console/monitors', form(monitorFields, monitorValid), ownerCookie);
+    add('POST', '/api/monitors', nearJson({ name: 'Fuzzed site', url: 'http://127.0.0.1:9/health', intervalSeconds: 60, timeoutMs: 1000, expectedStatus: 200, failuresToDown: 3, autoNotice: false }), ownerCookie);
+    const fuzzMonitor = async () => (await t.store.db.insertInto('monitors').values({ name: 'Fuzz', url: 'http://127.0.0.1:9/', interval_seconds: 60, timeout_ms: 1000, expected_status: 200, failures_to_down: 3, component_key: null, failure_type_id: null, auto_notice: 0, next_check_at: Date.now() + 86_400_000, created_by: 'fuzz', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow()).id;
+    add('POST', '/console/monitors/:id/delete', form([]), ownerCookie, `/console/monitors/${await fuzzMonitor()}/delete`);
+    add('POST', '/api/monitors/:id/delete', nearJson({}), ownerCookie, `/api/monitors/${await fuzzMonitor()}/delete`);
+    add('POST', '/console/monitors/outages/:id/notice', form([]), ownerCookie, '/console/monitors/outages/999999/notice');
+    add('POST', '/api/monitors/outages/:id/notice', nearJson({}), ownerCookie, '/api/monitors/outages/999999/notice');
+    add('POST', '/console/drafts/:id/close', form([]), ownerCookie, '/console/drafts/999999/close');
+    const problemValid = { category: fc.constantFrom('billing', '', ' Login ', 'x'.repeat(61)), customer: fc.constantFrom('', 'c0', 'nobody', 'Bad Key'), note: fc.string({ maxLength: 40 }) };
+    add('POST', '/console/problems', form(['category', 'customer', 'note'], problemValid), ownerCookie);
+    add('POST', '/api/problems', nearJson({ category: 'billing', customer: 'c0', note: 'Card declined twice' }), ownerCookie);
     add('POST', '/unsubscribe/:token', form(['List-Unsubscribe']), () => ({}));
     const pending = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-sub@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, now: Date.now() });
     const visitorHeaders = (_e: string, b: Body) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) });
@@ -274,6 +291,9 @@ describe('generated input on every endpoint', () => {
     'POST /console/roster/members', 'POST /console/roster/members/:id', 'POST /console/roster/members/:id/delete', 'POST /console/roster/failure-types',
     'POST /console/roster/failure-types/:id/responders', 'POST /api/users', 'POST /api/tokens', 'POST /api/contacts/import',
     'POST /webhooks/twilio/voice', 'POST /console/roster/members/:id/pin', 'POST /console/channels/check',
+    'POST /console/monitors', 'POST /api/monitors', 'POST /console/monitors/:id/delete', 'POST /api/monitors/:id/delete',
+    'POST /console/monitors/outages/:id/notice', 'POST /api/monitors/outages/:id/notice', 'POST /console/drafts/:id/close',
+    'POST /console/problems', 'POST /api/problems',
   ];
 
   it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
