@@ -36,28 +36,31 @@ export interface PublishContext {
  * The caller wakes the lanes afterwards.
  */
 export async function publishUpdate(db: Kysely<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishResult> {
-  return db.transaction().execute(async (trx) => {
-    const version = await broadcastableVersion(trx, input.scriptVersionId);
-    const incident = await incidentFor(trx, input, ctx.now);
-    const rendered = render(version, input, ctx);
-    if (input.incidentId === undefined) await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered }, ctx);
-    const update = await insertUpdate(trx, {
-      incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
-      rendered, createdBy: ctx.actor, now: ctx.now,
-    });
-    if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
-    await updateComponents(trx, incident, input, ctx.now);
-    const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: input.audiences, channels: input.channels, now: ctx.now });
-    await insertAudienceDeliveries(trx, broadcastId, {
-      audiences: input.audiences, channels: input.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
-    }, ctx.now);
-    const deliveries = await summarize(trx, broadcastId, input.channels);
-    await trx.insertInto('audit_log').values({
-      at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
-      detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, deliveries }),
-    }).execute();
-    return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
+  return db.transaction().execute((trx) => publishIn(trx, input, ctx));
+}
+
+/** publishUpdate inside the caller's transaction, for a change that must commit with the update (a review). */
+export async function publishIn(trx: Transaction<Database>, input: PublishInput, ctx: PublishContext): Promise<PublishResult> {
+  const version = await broadcastableVersion(trx, input.scriptVersionId);
+  const incident = await incidentFor(trx, input, ctx.now);
+  const rendered = render(version, input, ctx);
+  if (input.incidentId === undefined) await alertTeamFirst(trx, incident, input, { versionId: version.id, rendered }, ctx);
+  const update = await insertUpdate(trx, {
+    incidentId: incident.id, status: input.status, scriptVersionId: version.id, variables: input.variables,
+    rendered, createdBy: ctx.actor, now: ctx.now,
   });
+  if (incident.status !== input.status) await setIncidentStatus(trx, incident.id, input.status, ctx.now);
+  await updateComponents(trx, incident, input, ctx.now);
+  const broadcastId = await insertBroadcast(trx, { updateId: update.id, audiences: input.audiences, channels: input.channels, now: ctx.now });
+  await insertAudienceDeliveries(trx, broadcastId, {
+    audiences: input.audiences, channels: input.channels as Channel[], components: incident.components, teamSlackChannels: ctx.teamSlackChannels,
+  }, ctx.now);
+  const deliveries = await summarize(trx, broadcastId, input.channels);
+  await trx.insertInto('audit_log').values({
+    at: ctx.now, actor: ctx.actor, action: 'update.published', subject: `incident:${incident.id}`,
+    detail: JSON.stringify({ updateId: update.id, broadcastId, status: input.status, scriptVersionId: version.id, deliveries }),
+  }).execute();
+  return { incidentId: incident.id, updateId: update.id, broadcastId, deliveries };
 }
 
 export interface PublishPreview {

@@ -92,6 +92,16 @@ export interface DeliveryEventsTable {
   id: Id; delivery_id: number | null; dedupe_key: string; source: string; event: string;
   detail: Json; received_at: number;
 }
+/** An incident's post-incident review; `update_id` is the follow-up it was published as. */
+export interface ReviewsTable {
+  id: Id; incident_id: number; what_happened: string; root_cause: string; fix: string; prevention: string; lessons: string;
+  update_id: number | null; published_at: number | null; updated_by: string; updated_at: number; created_at: number;
+}
+/** A promise made during an incident: to a contact or a named someone, owned by a team member. */
+export interface CommitmentsTable {
+  id: Id; incident_id: number; what: string; contact_id: number | null; to_name: string | null; owner_id: number | null;
+  due_at: number; reminded_at: number | null; kept_at: number | null; kept_by: string | null; created_by: string; created_at: number;
+}
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
 
 export interface Database {
@@ -114,4 +124,6 @@ export interface Database {
   sessions: SessionsTable;
   account_links: AccountLinksTable;
   api_tokens: ApiTokensTable;
+  reviews: ReviewsTable;
+  commitments: CommitmentsTable;
 }

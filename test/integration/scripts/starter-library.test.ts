@@ -27,6 +27,7 @@ describe.each(DIALECTS)('%s: starter library on a fresh install', (dialect) => {
     expect(starters.map((e) => e.script.key).sort()).toEqual([...STARTER_KEYS].sort());
     expect(STARTER_KEYS).toEqual([
       'investigating', 'identified', 'monitoring', 'resolved', 'post-incident', 'scheduled-maintenance', 'internal-team-alert', 'reseller-briefing',
+      'promise-reminder', 'promise-kept',
     ]);
     for (const { script, draft, inForce } of starters) {
       expect({ key: script.key, inForce, author: draft?.author, state: draft?.state }).toEqual({ key: script.key, inForce: null, author: STARTER_AUTHOR, state: 'draft' });
