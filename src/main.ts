@@ -11,6 +11,7 @@ import { buildChannels, liveChannels } from './channels/channel-set';
 import { Sandbox } from './channels/sandbox';
 import { ConfigError, loadConfig, type Config } from './config';
 import { Dispatcher } from './delivery/dispatcher';
+import { remindDuePromises } from './followup/commitment.service';
 import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
@@ -60,6 +61,9 @@ export interface CrierOverrides {
   announce?: (text: string) => void;
 }
 
+/** How often due promises are looked for: a reminder is at most this late. */
+const PROMISE_REMINDER_INTERVAL_MS = 60_000;
+
 export async function buildCrier(config: Config, logger: Logger, overrides: CrierOverrides = {}): Promise<Crier> {
   const store = config.databaseKind === 'postgres'
     ? openStore({ kind: 'postgres', url: config.DATABASE_URL as string, onIdleError: (err) => logger.warn({ err }, 'idle database connection dropped') })
@@ -95,6 +99,13 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   });
 
   const timers = overrides.timers ?? new InProcessTimers(logger);
+  const publishContext = (actor: string, now = Date.now()) => ({
+    actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now,
+    teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
+  });
+  timers.every('promise-reminders', PROMISE_REMINDER_INTERVAL_MS, async (now) => {
+    dispatcher.wake(await remindDuePromises(store.db, publishContext('system:promise-reminders', now), logger));
+  });
 
   const accounts = new Accounts(store.db, {
     hasher: overrides.hasher ?? new PasswordHasher(),
@@ -122,10 +133,7 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
       },
     },
     api: {
-      publishContext: (actor) => ({
-        actor, brandName: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now(),
-        teamSlackChannels: config.SLACK_TEAM_CHANNELS?.split(',') ?? [], smsMaxSegments: config.SMS_MAX_SEGMENTS,
-      }),
+      publishContext: (actor) => publishContext(actor),
       published: (chs) => dispatcher.wake(chs),
     },
   });

@@ -13,6 +13,8 @@ import { apiRoutes, type ApiDeps } from './api.routes';
 import { consoleRoutes } from './console.routes';
 import { deskRoutes } from './desk.routes';
 import { errorHandler, notFound } from './error-handler';
+import { followupApiRoutes } from './followup-api.routes';
+import { followupRoutes } from './followup.routes';
 import { healthRoutes } from './health.routes';
 import { DEFAULT_RATE_LIMITS, perMinute, type RateLimits } from './rate-limits';
 import { requestLog } from './request-log';
@@ -107,6 +109,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
+  app.use('/console', followupRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
+  app.use('/api', followupApiRoutes({ db: deps.store.db, allow, publishContext: deps.api.publishContext, published: deps.api.published }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();
   root.get('/', allow(rules.public), (req, res) => {
