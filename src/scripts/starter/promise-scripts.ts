@@ -1,10 +1,11 @@
 import type { StarterScript } from '../starter-library';
-import { SUPPORT_CONTACT, v } from './variables';
+import { v } from './variables';
 
 const PROMISE = v('promise', 'What was promised, as it was said', 'A credit of one month of fees on the next invoice');
 const PROMISED_TO = v('promised_to', 'Who it was promised to', 'Harbour Resellers Ltd');
 const DUE_AT = v('due_at', 'When it is due, with the time zone', '2026-12-01 15:00 UTC');
 const INCIDENT = v('incident', 'The incident it was promised during', 'Checkout failing');
+const SUPPORT_CONTACT = v('support_contact', 'Where the customer can reach a person; the last support contact sent is used when there is one', 'support@example.com or 0800 123 456', false);
 const RECIPIENT = v('recipient', 'The name of the customer it was promised to', 'Harbour Resellers Ltd');
 
 /** The owner's reminder: internal, by email and SMS only, with what, to whom and when. */
@@ -41,8 +42,8 @@ export const promiseKept: StarterScript = {
 
 During the incident "{{ incident }}" we promised you: {{ promise }}. This has now been done.
 
-If anything about it is not as you expected, contact {{ support_contact }} and we will put it right.`,
-    sms: 'As promised during "{{ incident }}": {{ promise }} has been done. Questions: {{ support_contact }}.',
+If anything about it is not as you expected, {% if support_contact != "" %}contact {{ support_contact }}{% else %}reply to this message{% endif %} and we will put it right.`,
+    sms: 'As promised during "{{ incident }}": {{ promise }} has been done.{% if support_contact != "" %} Questions: {{ support_contact }}.{% endif %}',
     slack: '',
     x: '',
     phone: '',
