@@ -6,6 +6,7 @@ import type { Incident } from '../incidents/incident';
 import { getIncident } from '../incidents/incident.repository';
 import type { PublishContext } from '../incidents/publish.service';
 import { utcDateTime } from '../render/time';
+import type { ScriptVersion } from '../scripts/script-version';
 import { inForce } from '../scripts/script.service';
 import type { Database } from '../store/schema';
 import type { Commitment, CommitmentInput } from './commitment';
@@ -84,20 +85,29 @@ export async function remindDuePromises(db: Kysely<Database>, ctx: PublishContex
   }
   const woken = new Set<Channel>();
   for (const id of due) {
-    const channels = await db.transaction().execute(async (trx) => {
-      if (!(await claimReminder(trx, id, ctx.now))) return [];
-      const promise = (await getCommitment(trx, id)) as Commitment;
-      const owner = promise.ownerId === null ? undefined
-        : await trx.selectFrom('team_members').select(['email', 'alt_email', 'phone', 'alt_phone']).where('id', '=', promise.ownerId).executeTakeFirst();
-      const recipients: NoticeRecipient[] = owner ? ([['email', owner.email], ['email', owner.alt_email], ['sms', owner.phone], ['sms', owner.alt_phone]] as const)
-        .filter((r): r is readonly ['email' | 'sms', string] => Boolean(r[1])).map(([channel, address]) => ({ channel, address, contactId: null })) : [];
-      const incident = (await getIncident(trx, promise.incidentId)) as Incident;
-      const variables = { promise: promise.what, promised_to: promise.to, due_at: utcDateTime(promise.dueAt), incident: promise.incidentTitle };
-      const notice = recipients.length === 0 ? undefined : await writeNotice(trx, { incident, version: script.version, variables, audience: 'team', recipients }, ctx);
-      await recordAudit(trx, { actor: ctx.actor, action: 'promise.reminded', subject: `incident:${promise.incidentId}`, at: ctx.now, detail: { promiseId: id, ownerId: promise.ownerId, broadcastId: notice?.broadcastId ?? null, recipients: recipients.length } });
-      return notice?.channels ?? [];
+    const channels = await remindOne(db, id, script.version, ctx).catch((err: unknown) => {
+      // One promise whose reminder cannot be written (a script edited to need a value we lack)
+      // must not hold up the others; it stays unclaimed and is tried at the next tick.
+      log.warn({ err, promiseId: id }, 'promise reminder could not be written');
+      return [] as Channel[];
     });
     for (const c of channels) woken.add(c);
   }
   return [...woken];
+}
+
+async function remindOne(db: Kysely<Database>, id: number, version: ScriptVersion, ctx: PublishContext): Promise<Channel[]> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await claimReminder(trx, id, ctx.now))) return [];
+    const promise = (await getCommitment(trx, id)) as Commitment;
+    const owner = promise.ownerId === null ? undefined
+      : await trx.selectFrom('team_members').select(['email', 'alt_email', 'phone', 'alt_phone']).where('id', '=', promise.ownerId).executeTakeFirst();
+    const recipients: NoticeRecipient[] = owner ? ([['email', owner.email], ['email', owner.alt_email], ['sms', owner.phone], ['sms', owner.alt_phone]] as const)
+      .filter((r): r is readonly ['email' | 'sms', string] => Boolean(r[1])).map(([channel, address]) => ({ channel, address, contactId: null })) : [];
+    const incident = (await getIncident(trx, promise.incidentId)) as Incident;
+    const variables = { promise: promise.what, promised_to: promise.to, due_at: utcDateTime(promise.dueAt), incident: promise.incidentTitle };
+    const notice = recipients.length === 0 ? undefined : await writeNotice(trx, { incident, version, variables, audience: 'team', recipients }, ctx);
+    await recordAudit(trx, { actor: ctx.actor, action: 'promise.reminded', subject: `incident:${promise.incidentId}`, at: ctx.now, detail: { promiseId: id, ownerId: promise.ownerId, broadcastId: notice?.broadcastId ?? null, recipients: recipients.length } });
+    return notice?.channels ?? [];
+  });
 }

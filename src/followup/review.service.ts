@@ -71,11 +71,12 @@ export async function publishReview(db: Kysely<Database>, incidentId: number, in
     const empty = (['whatHappened', 'prevention'] as const).filter((f) => review[f].trim() === '');
     if (empty.length > 0) throw new AppError('invalid_input', 'A review says what happened and what prevents a repeat.', empty.map((field) => ({ field, message: 'is required to publish' })));
     const used = await usedAudiences(trx, incidentId);
+    const audiences = input.audiences ?? used.audiences;
+    const channels = input.channels ?? used.channels;
+    if (audiences.length === 0) throw new AppError('invalid_input', 'No update of this incident reached anyone yet; choose the audiences.', [{ field: 'audiences', message: 'choose at least one audience' }]);
+    if (channels.length === 0) throw new AppError('invalid_input', 'No update of this incident used a channel yet; choose the channels.', [{ field: 'channels', message: 'choose at least one channel' }]);
     const variables = { ...(await reviewVariables(trx, incident, review)), ...input.variables };
-    const result = await publishIn(trx, {
-      incidentId, status: 'resolved', scriptVersionId: input.scriptVersionId, variables,
-      audiences: input.audiences ?? used.audiences, channels: input.channels ?? used.channels,
-    }, ctx);
+    const result = await publishIn(trx, { incidentId, status: 'resolved', scriptVersionId: input.scriptVersionId, variables, audiences, channels }, ctx);
     if (!(await markPublished(trx, incidentId, result.updateId, ctx.now))) throw refuse('review', 'The review was published meanwhile.');
     await recordAudit(trx, { actor: ctx.actor, action: 'review.published', subject: `incident:${incidentId}`, at: ctx.now, detail: { reviewId: review.id, updateId: result.updateId, broadcastId: result.broadcastId } });
     return result;
