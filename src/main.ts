@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { Dispatcher } from './delivery/dispatcher';
 import { InProcessQueue, type DeliveryQueue } from './delivery/delivery-queue';
 import { PgBossQueue } from './delivery/pg-boss-queue';
+import { remindDuePromises } from './followup/commitment.service';
 import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
@@ -70,6 +71,9 @@ export interface CrierOverrides {
   announce?: (text: string) => void;
 }
 
+/** How often due promises are looked for: a reminder is at most this late. */
+const PROMISE_REMINDER_INTERVAL_MS = 60_000;
+
 export async function buildCrier(config: Config, logger: Logger, overrides: CrierOverrides = {}): Promise<Crier> {
   const store = config.databaseKind === 'postgres'
     ? openStore({ kind: 'postgres', url: config.DATABASE_URL as string, onIdleError: (err) => logger.warn({ err }, 'idle database connection dropped') })
@@ -120,6 +124,9 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
   });
   const monitors = new MonitorRunner({ db: store.db, publishContext, published: (chs) => dispatcher.wake(chs), log: logger });
   timers.every('monitor-checks', config.MONITOR_TICK_MS, (now) => monitors.runDue(now).then(() => undefined));
+  timers.every('promise-reminders', PROMISE_REMINDER_INTERVAL_MS, async (now) => {
+    dispatcher.wake(await remindDuePromises(store.db, publishContext('system:promise-reminders', now), logger));
+  });
 
   const hasher = overrides.hasher ?? new PasswordHasher();
   const accounts = new Accounts(store.db, {

@@ -7,6 +7,7 @@ import type { DraftTexts } from './script.service';
 import { internalTeamAlert, resellerBriefing } from './starter/audience-scripts';
 import { postIncident, scheduledMaintenance } from './starter/follow-up-scripts';
 import { identified, investigating, monitoring, resolved } from './starter/incident-scripts';
+import { promiseKept, promiseReminder } from './starter/promise-scripts';
 
 /**
  * The scripts a fresh install starts with: drafts to review, adapt and approve before the first
@@ -24,6 +25,7 @@ export interface StarterScript {
 
 export const STARTER_LIBRARY: readonly StarterScript[] = [
   investigating, identified, monitoring, resolved, postIncident, scheduledMaintenance, internalTeamAlert, resellerBriefing,
+  promiseReminder, promiseKept,
 ];
 
 export const STARTER_AUTHOR = 'system:starter-library';

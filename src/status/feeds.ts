@@ -1,4 +1,5 @@
 import { STATUS_LABELS } from '../incidents/incident';
+import { reviewText } from '../followup/review';
 import type { SnapshotIncident, StatusSnapshot } from './snapshot';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -8,19 +9,31 @@ const XML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const xml = (text: string) => text.replace(FORBIDDEN, '').replace(/[&<>"']/g, (c) => XML[c] as string);
 
+interface FeedEntry { key: string; title: string; at: number; order: number; anchor: string; text: string }
+
 /** Atom (RFC 4287): one entry per update, newest first, for feed readers and chat integrations. */
 export function atomFeed(s: StatusSnapshot): string {
-  const all = [...s.open, ...s.maintenance, ...s.history].flatMap((i) => i.updates.map((u) => ({ incident: i, update: u })))
-    .sort((a, b) => b.update.at - a.update.at || b.update.id - a.update.id);
-  const updated = all[0]?.update.at ?? s.generatedAt;
+  const incidents = [...s.open, ...s.maintenance, ...s.history];
+  const all: FeedEntry[] = [
+    ...incidents.flatMap((i) => i.updates.map((u) => ({
+      key: `incident-${i.id}-update-${u.id}`, title: `${i.title} — ${STATUS_LABELS[u.status]}`, at: u.at, order: u.id,
+      anchor: `incident-${i.id}`, text: u.title ? `${u.title}\n\n${u.body}` : u.body,
+    }))),
+    // A published review is an entry of its own, so feed readers see the follow-up arrive.
+    ...incidents.flatMap((i) => (i.review ? [{
+      key: `incident-${i.id}-review`, title: `${i.title} — Post-incident review`, at: i.review.publishedAt, order: Number.MAX_SAFE_INTEGER,
+      anchor: `incident-${i.id}-review`, text: reviewText(i.review),
+    }] : [])),
+  ].sort((a, b) => b.at - a.at || b.order - a.order);
+  const updated = all[0]?.at ?? s.generatedAt;
   const host = new URL(s.url).host;
-  const entries = all.map(({ incident, update }) => `  <entry>
-    <id>tag:${xml(host)},2026:incident-${incident.id}-update-${update.id}</id>
-    <title>${xml(`${incident.title} — ${STATUS_LABELS[update.status]}`)}</title>
-    <updated>${iso(update.at)}</updated>
-    <published>${iso(update.at)}</published>
-    <link rel="alternate" type="text/html" href="${xml(`${s.url}/#incident-${incident.id}`)}"/>
-    <content type="text">${xml(update.title ? `${update.title}\n\n${update.body}` : update.body)}</content>
+  const entries = all.map((e) => `  <entry>
+    <id>tag:${xml(host)},2026:${e.key}</id>
+    <title>${xml(e.title)}</title>
+    <updated>${iso(e.at)}</updated>
+    <published>${iso(e.at)}</published>
+    <link rel="alternate" type="text/html" href="${xml(`${s.url}/#${e.anchor}`)}"/>
+    <content type="text">${xml(e.text)}</content>
   </entry>`);
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
@@ -61,6 +74,8 @@ export function statusJson(s: StatusSnapshot) {
       affected_components: s.components.filter((c) => i.components.includes(c.key)).map((c) => ({ code: c.key, name: c.name, old_status: null, new_status: c.status })),
     })),
     components: s.components.filter((c) => i.components.includes(c.key)).map(component),
+    postmortem_body: i.review ? reviewText(i.review) : null,
+    postmortem_published_at: i.review ? iso(i.review.publishedAt) : null,
   });
   const component = (c: StatusSnapshot['components'][number]) => ({
     id: c.key, name: c.name, status: c.status, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt), position: c.position,

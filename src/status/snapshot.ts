@@ -3,6 +3,8 @@ import { COMPONENT_STATUSES, isComponentStatus, type ComponentStatus } from '../
 import { INCIDENT_STATUSES, type Impact, type IncidentStatus } from '../incidents/incident';
 import { kindOf } from '../incidents/lifecycle';
 import { parseStringList } from '../contacts/json-list';
+import type { ReviewFields } from '../followup/review';
+import { publishedReviews } from '../followup/review.repository';
 import type { Database } from '../store/schema';
 
 export const HISTORY_DAYS = 90;
@@ -36,6 +38,12 @@ export interface SnapshotIncident {
   resolvedAt: number | null;
   /** Newest first. */
   updates: SnapshotUpdate[];
+  /** The published post-incident review; the follow-up it went out as is not repeated in `updates`. */
+  review: SnapshotReview | null;
+}
+
+export interface SnapshotReview extends ReviewFields {
+  publishedAt: number;
 }
 
 /** Everything the public status page, its feed and its JSON show, read once. */
@@ -66,8 +74,11 @@ export async function loadSnapshot(db: Kysely<Database>, options: { brand: strin
   const updateRows = ids.length === 0 ? [] : await db.selectFrom('incident_updates').select(['id', 'incident_id', 'status', 'rendered', 'created_at'])
     .where('incident_id', 'in', ids).where('internal', '=', 0).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 
+  const reviews = await publishedReviews(db, ids);
+  const followUps = new Set(reviews.map((r) => r.updateId));
   const updates = new Map<number, SnapshotUpdate[]>();
   for (const row of updateRows) {
+    if (followUps.has(row.id)) continue;
     const page = pageOf(row.rendered);
     const list = updates.get(row.incident_id) ?? [];
     list.push({ id: row.id, status: asStatus(row.status), title: page.title, body: page.body, at: row.created_at });
@@ -77,7 +88,7 @@ export async function loadSnapshot(db: Kysely<Database>, options: { brand: strin
   // only the team has been told): the public hears of it with its first notice.
   const incidents: SnapshotIncident[] = incidentRows.filter((r) => updates.has(r.id)).map((r) => ({
     id: r.id, title: r.title, status: asStatus(r.status), impact: r.impact as Impact, components: parseStringList(r.components),
-    startedAt: r.started_at, resolvedAt: r.resolved_at, updates: updates.get(r.id) ?? [],
+    startedAt: r.started_at, resolvedAt: r.resolved_at, updates: updates.get(r.id) ?? [], review: snapshotReview(reviews.find((v) => v.incidentId === r.id)),
   }));
   const components: SnapshotComponent[] = componentRows.map((r) => ({
     id: r.id, key: r.key, name: r.name, description: r.description, status: isComponentStatus(r.status) ? r.status : 'operational',
@@ -101,6 +112,11 @@ function overall(components: SnapshotComponent[], open: SnapshotIncident[]): Pic
   if (worst === 'degraded_performance' || open.length > 0) return { indicator: 'minor', description: 'Some systems are affected' };
   if (worst === 'under_maintenance') return { indicator: 'maintenance', description: 'Maintenance in progress' };
   return { indicator: 'none', description: 'All systems operational' };
+}
+
+function snapshotReview(r: Awaited<ReturnType<typeof publishedReviews>>[number] | undefined): SnapshotReview | null {
+  if (!r || r.publishedAt === null) return null;
+  return { whatHappened: r.whatHappened, rootCause: r.rootCause, fix: r.fix, prevention: r.prevention, lessons: r.lessons, publishedAt: r.publishedAt };
 }
 
 function asStatus(value: string): IncidentStatus {

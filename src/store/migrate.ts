@@ -9,8 +9,9 @@ import { componentStatus } from './migrations/006-component-status';
 import { internalUpdates } from './migrations/007-internal-updates';
 import { rosterAlternates } from './migrations/008-roster-alternates';
 import { subscriptionTokenDigests } from './migrations/009-subscription-token-digests';
-import { hotlineDrillsChecks } from './migrations/014-hotline-drills-checks';
+import { followup } from './migrations/011-followup';
 import { recurrenceAndMonitors } from './migrations/012-recurrence-and-monitors';
+import { hotlineDrillsChecks } from './migrations/014-hotline-drills-checks';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -24,8 +25,9 @@ function migrations(store: Store): Record<string, Migration> {
     '007-internal-updates': internalUpdates,
     '008-roster-alternates': rosterAlternates,
     '009-subscription-token-digests': subscriptionTokenDigests,
-    '014-hotline-drills-checks': hotlineDrillsChecks(store.caps),
+    '011-followup': followup(store.caps),
     '012-recurrence-and-monitors': recurrenceAndMonitors(store.caps),
+    '014-hotline-drills-checks': hotlineDrillsChecks(store.caps),
   };
 }
 

@@ -103,6 +103,16 @@ export interface ChannelChecksTable {
   provider: string; channel: string; ok: Generated<number>; detail: Generated<string>; latency_ms: number | null;
   checked_at: number | null; due_at: Generated<number>;
 }
+/** An incident's post-incident review; `update_id` is the follow-up it was published as. */
+export interface ReviewsTable {
+  id: Id; incident_id: number; what_happened: string; root_cause: string; fix: string; prevention: string; lessons: string;
+  update_id: number | null; published_at: number | null; updated_by: string; updated_at: number; created_at: number;
+}
+/** A promise made during an incident: to a contact or a named someone, owned by a team member. */
+export interface CommitmentsTable {
+  id: Id; incident_id: number; what: string; contact_id: number | null; to_name: string | null; owner_id: number | null;
+  due_at: number; reminded_at: number | null; kept_at: number | null; kept_by: string | null; created_by: string; created_at: number;
+}
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
 /** The small-problem log; `contact_id` is the customer who complained, when there is one. */
 export interface ProblemsTable { id: Id; category: string; contact_id: number | null; note: string; logged_by: string; created_at: number }
@@ -151,4 +161,6 @@ export interface Database {
   monitors: MonitorsTable;
   monitor_checks: MonitorChecksTable;
   monitor_outages: MonitorOutagesTable;
+  reviews: ReviewsTable;
+  commitments: CommitmentsTable;
 }

@@ -14,6 +14,8 @@ import { apiRoutes, type ApiDeps } from './api.routes';
 import { consoleRoutes } from './console.routes';
 import { deskRoutes } from './desk.routes';
 import { errorHandler, notFound } from './error-handler';
+import { followupApiRoutes } from './followup-api.routes';
+import { followupRoutes } from './followup.routes';
 import { healthRoutes } from './health.routes';
 import { metricsRoutes } from './metrics.routes';
 import type { Metrics } from '../observability/metrics';
@@ -140,6 +142,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', monitorApiRoutes({ ...followThrough, allow }));
   app.use('/console', problemConsoleRoutes({ ...followThrough, access, brand: deps.brandName, windowDays: deps.recurrenceWindowDays }));
   app.use('/api', problemApiRoutes({ ...followThrough, allow, windowDays: deps.recurrenceWindowDays }));
+  app.use('/console', followupRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
+  app.use('/api', followupApiRoutes({ db: deps.store.db, allow, publishContext: deps.api.publishContext, published: deps.api.published }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();
   root.get('/', allow(rules.public), (req, res) => {

@@ -6,10 +6,12 @@ import { roleSchema } from '../auth/roles';
 import { listAudit } from '../audit/audit.repository';
 import { AppError, fieldProblems } from '../errors';
 import { listIncidents } from '../incidents/incident.repository';
+import { openCommitments } from '../followup/commitment.repository';
 import type { Database } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
 import { loadFollowThrough } from './follow-through';
 import { auditView, homeView, tokensView, usersView, type ConsoleContext } from './views/console.view';
+import { overduePromises } from './views/followup.view';
 
 export interface ConsoleRoutesDeps {
   db: Kysely<Database>;
@@ -56,8 +58,9 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
 
   router.get('/', allow(rules.need('incidents:read')), async (req, res) => {
     const open = (await listIncidents(deps.db, { limit: 50 })).filter((i) => i.resolvedAt === null);
+    const now = Date.now();
     const c = ctx(req, res);
-    html(res, 200, homeView(c, open, await loadFollowThrough(deps.db, c)));
+    html(res, 200, homeView(c, open, await loadFollowThrough(deps.db, c), overduePromises(c, await openCommitments(deps.db, { dueBy: now }), now)));
   });
 
   router.get('/users', allow(rules.need('users:manage')), async (req, res) => {

@@ -16,6 +16,9 @@ import type { Database, DeliveryState } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
 import { defaultScript, knownValues, sendableScripts } from './send.defaults';
 import { consolePage, type ConsoleContext } from './views/console.view';
+import { incidentFollowup } from './views/followup.view';
+import { incidentCommitments } from '../followup/commitment.repository';
+import { getReview } from '../followup/review.repository';
 import { html, when } from './views/html';
 import { progressView, sendView, type ProgressRow, type SendFormState } from './views/send.view';
 
@@ -183,6 +186,9 @@ ${updates.map((u) => {
     return html`<article class="timeline" data-update="${u.id}"><h3>${STATUS_LABELS[u.status]}${u.internal ? html` <span class="badge">team only</span>` : ''}</h3>
 <p class="muted">${when(u.createdAt)} · by ${u.createdBy} · script version ${u.scriptVersionId}${b ? html` · <a href="/console/broadcasts/${b.id}">broadcast ${b.id}</a>` : ''}</p>
 ${page?.title ? html`<p><strong>${page.title}</strong></p>` : ''}<pre>${page?.body ?? ''}</pre></article>`;
+  })}
+${incidentFollowup(ctx(req, res), incident, await incidentCommitments(db, id), {
+    members: await db.selectFrom('team_members').select(['id', 'name']).orderBy('name').execute(), review: await getReview(db, id), now: Date.now(),
   })}`));
   });
 

@@ -6,6 +6,8 @@ const DURATION = v('duration', 'How long customers were affected, start and end 
 const WHAT_HAPPENED = v('what_happened', 'What happened and why, in plain words, without blaming anyone', 'An update to our payment system had a fault that our tests did not catch. New orders failed until we reversed the update.');
 const CUSTOMER_IMPACT = v('customer_impact', 'Who was affected and how', 'About 400 customers could not place orders. No payments were taken twice and no data was lost.');
 const PREVENTION = v('prevention', 'What we are changing so it does not happen again, each with a date', 'By 31 March, every payment update is tried on a copy of the live system first. By 15 April, an alarm tells us within 2 minutes when orders stop.');
+const ROOT_CAUSE = v('root_cause', 'The root cause, in plain words; leave empty if "what happened" already says it', 'The update changed how card payments are checked, and the tests did not cover cards issued abroad.', false);
+const FIX = v('fix', 'What was done to restore service; leave empty if "what happened" already says it', 'We reversed the update at 12:00 UTC and confirmed orders were flowing again.', false);
 const COMMITMENT = v('commitment', 'What we promised, to whom and by when; leave empty if nothing was promised', 'Every affected customer gets a credit of one month of fees on the invoice sent by 30 April.', false);
 
 export const postIncident: StarterScript = {
@@ -14,13 +16,19 @@ export const postIncident: StarterScript = {
   situation: 'post-incident',
   description: 'Send within days of the incident: what happened, who was affected, what prevents a repeat, and what was promised, with dates.',
   draft: {
-    variables: [SERVICE, INCIDENT_DATE, DURATION, WHAT_HAPPENED, CUSTOMER_IMPACT, PREVENTION, COMMITMENT, SUPPORT_CONTACT],
+    variables: [SERVICE, INCIDENT_DATE, DURATION, WHAT_HAPPENED, ROOT_CAUSE, FIX, CUSTOMER_IMPACT, PREVENTION, COMMITMENT, SUPPORT_CONTACT],
     emailSubject: 'What happened to {{ service }} on {{ incident_date }}, and what we are changing',
     emailBody: `On {{ incident_date }}, {{ service }} did not work as it should {{ duration }}. We promised a full account, and this is it.
 
 What happened
 {{ what_happened }}
-
+{% if root_cause != "" %}
+Why it happened
+{{ root_cause }}
+{% endif %}{% if fix != "" %}
+How we fixed it
+{{ fix }}
+{% endif %}
 Who was affected
 {{ customer_impact }}
 

@@ -17,6 +17,7 @@ const LINKS: { href: string; label: string; permission: Permission }[] = [
   { href: '/desk', label: 'Staff desk', permission: 'desk:read' },
   { href: '/console/scripts', label: 'Scripts', permission: 'desk:read' },
   { href: '/console/roster', label: 'Roster', permission: 'incidents:read' },
+  { href: '/console/promises', label: 'Promises', permission: 'incidents:read' },
   { href: '/console/users', label: 'People', permission: 'users:manage' },
   { href: '/console/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/console/audit', label: 'Audit log', permission: 'audit:read' },
@@ -39,10 +40,11 @@ ${body}`, head);
 }
 
 
-export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string; drill?: boolean }[], followThrough: SafeHtml = html``): string {
+export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string; drill?: boolean }[], followThrough: SafeHtml = html``, overdue: SafeHtml = html``): string {
   const canSend = can(c.principal.role, 'incidents:write');
   return consolePage(c, 'Console', html`
 ${canSend ? html`<p><a class="button" href="/console/send">Send a notice</a></p>` : ''}
+${overdue}
 ${followThrough}
 <h2>Open incidents</h2>
 ${open.length === 0 ? html`<p>None. All systems operational.</p>` : html`<ul>${open.map((i) => html`<li><a href="/console/incidents/${i.id}">${i.title}</a>${i.drill ? html` <span class="badge drill">DRILL</span>` : ''} <span class="muted">· ${i.status}</span>${canSend ? html` · <a href="/console/send?incident=${i.id}">Post an update</a>` : ''}</li>`)}</ul>`}`);

@@ -1,4 +1,5 @@
 import { COMPONENT_STATUS_LABELS } from '../../components/component';
+import { reviewSections } from '../../followup/review';
 import { STATUS_LABELS } from '../../incidents/incident';
 import { HISTORY_DAYS, type SnapshotIncident, type StatusSnapshot } from '../../status/snapshot';
 import type { Uptime, UptimeDay } from '../../monitors/uptime';
@@ -11,7 +12,9 @@ function incident(i: SnapshotIncident, components: StatusSnapshot['components'])
   return html`<article id="incident-${i.id}" class="incident impact-${i.impact}"><h2>${i.title} <span class="muted">· ${STATUS_LABELS[i.status]}</span></h2>
 ${affected.length > 0 ? html`<p class="muted">Affects ${affected.join(', ')}</p>` : ''}
 ${i.updates.map((u) => html`<section><p><strong>${STATUS_LABELS[u.status]}</strong> <time datetime="${time(u.at)}" class="muted">${when(u.at)}</time></p>
-${u.title ? html`<p><strong>${u.title}</strong></p>` : ''}<pre>${u.body}</pre></section>`)}</article>`;
+${u.title ? html`<p><strong>${u.title}</strong></p>` : ''}<pre>${u.body}</pre></section>`)}
+${i.review ? html`<section id="incident-${i.id}-review" class="review"><h3>Post-incident review <time datetime="${time(i.review.publishedAt)}" class="muted">${when(i.review.publishedAt)}</time></h3>
+${reviewSections(i.review).map((r) => html`<h4>${r.label}</h4><pre>${r.text}</pre>`)}</section>` : ''}</article>`;
 }
 
 function bar(d: UptimeDay) {

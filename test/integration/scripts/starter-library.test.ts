@@ -27,6 +27,7 @@ describe.each(DIALECTS)('%s: starter library on a fresh install', (dialect) => {
     expect(starters.map((e) => e.script.key).sort()).toEqual([...STARTER_KEYS].sort());
     expect(STARTER_KEYS).toEqual([
       'investigating', 'identified', 'monitoring', 'resolved', 'post-incident', 'scheduled-maintenance', 'internal-team-alert', 'reseller-briefing',
+      'promise-reminder', 'promise-kept',
     ]);
     for (const { script, draft, inForce } of starters) {
       expect({ key: script.key, inForce, author: draft?.author, state: draft?.state }).toEqual({ key: script.key, inForce: null, author: STARTER_AUTHOR, state: 'draft' });
@@ -85,7 +86,10 @@ describe('starter library content', () => {
   it('[S4] when the internal team alert is read, then it offers only the team channels', () => {
     expect(offeredChannels(byKey('internal-team-alert').draft)).toEqual(['email', 'sms', 'slack']);
     expect(offeredChannels(byKey('reseller-briefing').draft)).toEqual(['email', 'sms', 'slack', 'phone', 'reseller']);
-    for (const key of STARTER_KEYS.filter((k) => !['internal-team-alert', 'reseller-briefing'].includes(k))) {
+    // A promise's reminder and its kept message are one-to-one: email and SMS only.
+    expect(offeredChannels(byKey('promise-reminder').draft)).toEqual(['email', 'sms']);
+    expect(offeredChannels(byKey('promise-kept').draft)).toEqual(['email', 'sms']);
+    for (const key of STARTER_KEYS.filter((k) => !['internal-team-alert', 'reseller-briefing', 'promise-reminder', 'promise-kept'].includes(k))) {
       expect({ key, offered: offeredChannels(byKey(key).draft) }).toEqual({ key, offered: [...SCRIPT_CHANNELS] });
     }
   });

@@ -110,6 +110,18 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'POST /console/problems': 'staff',
   'GET /api/problems': 'staff',
   'POST /api/problems': 'staff',
+  'GET /console/incidents/:id/review': 'staff',
+  'POST /console/incidents/:id/review': 'comms',
+  'POST /console/incidents/:id/review/publish': 'comms',
+  'POST /console/incidents/:id/promises': 'comms',
+  'GET /console/promises': 'staff',
+  'POST /console/promises/:id/kept': 'comms',
+  'GET /api/incidents/:id/review': 'staff',
+  'POST /api/incidents/:id/review': 'comms',
+  'POST /api/incidents/:id/review/publish': 'comms',
+  'POST /api/incidents/:id/promises': 'comms',
+  'GET /api/promises': 'staff',
+  'POST /api/promises/:id/kept': 'comms',
 };
 
 /** The POST routes that take no CSRF token, and why that is safe. */

@@ -15,6 +15,8 @@ import { DRAFT_FIELDS } from '../../../src/web/script-form';
 import { buildDraft } from '../../support/factories';
 import { createFailureType } from '../../../src/roster/failure-type.repository';
 import { createTeamMember } from '../../../src/roster/team-member.repository';
+import { makePromise } from '../../../src/followup/commitment.service';
+import { saveReview } from '../../../src/followup/review.service';
 
 /**
  * Every endpoint that takes a body or a query gets at least 1,000 generated inputs: well-formed,
@@ -235,6 +237,28 @@ describe('generated input on every endpoint', () => {
     const problemValid = { category: fc.constantFrom('billing', '', ' Login ', 'x'.repeat(61)), customer: fc.constantFrom('', 'c0', 'nobody', 'Bad Key'), note: fc.string({ maxLength: 40 }) };
     add('POST', '/console/problems', form(['category', 'customer', 'note'], problemValid), ownerCookie);
     add('POST', '/api/problems', nearJson({ category: 'billing', customer: 'c0', note: 'Card declined twice' }), ownerCookie);
+    const followUp = async () => {
+      const opened = await t.publish({ channels: ['email'] });
+      await t.publish({ incident: undefined, incidentId: opened.incidentId, status: 'resolved', channels: ['email'] });
+      await saveReview(t.store.db, opened.incidentId, { whatHappened: 'It broke.', rootCause: '', fix: '', prevention: 'A test.', lessons: '' }, 'user:fuzz', Date.now());
+      const owner = await rosterMember(`fuzz-promise-${opened.incidentId}`);
+      const promiseId = (await makePromise(t.store.db, opened.incidentId, { what: 'Refund', toName: 'Ann', ownerId: owner, dueAt: Date.now() }, 'user:fuzz', Date.now())).id;
+      return { incidentId: opened.incidentId, owner, promiseId };
+    };
+    const consoleFollowUp = await followUp();
+    const apiFollowUp = await followUp();
+    const reviewValid = { whatHappened: fc.string({ maxLength: 60 }), prevention: fc.string({ maxLength: 60 }) };
+    const promiseValid = (owner: number) => ({ what: fc.string({ minLength: 3, maxLength: 40 }), ownerId: fc.constantFrom(String(owner), '0', '999999', 'x'), dueAt: fc.constantFrom('2026-12-01T15:00', '2026-12-01T15:00+02:00', 'soon', ''), toName: fc.string({ maxLength: 20 }), contactKey: fc.constantFrom('', 'nobody') });
+    const publishValid = { scriptVersionId: fc.constantFrom(String(t.scriptVersionId), '0', 'x', '999999'), audiences: fc.constantFrom('customers', 'team', 'nobody'), channels: fc.constantFrom('email', 'sms', 'fax'), var_summary: fc.string({ maxLength: 30 }), var_next_update: fc.constant('10:30 UTC') };
+    const incidentPath = (kind: 'console' | 'api', rest: string) => `/${kind}/incidents/${(kind === 'console' ? consoleFollowUp : apiFollowUp).incidentId}${rest}`;
+    add('POST', '/console/incidents/:id/review', form(['whatHappened', 'rootCause', 'fix', 'prevention', 'lessons'], reviewValid), ownerCookie, incidentPath('console', '/review'));
+    add('POST', '/console/incidents/:id/review/publish', form(['scriptVersionId', 'audiences', 'channels', 'var_summary', 'var_next_update'], publishValid), ownerCookie, incidentPath('console', '/review/publish'));
+    add('POST', '/console/incidents/:id/promises', form(['what', 'contactKey', 'toName', 'ownerId', 'dueAt'], promiseValid(consoleFollowUp.owner)), ownerCookie, incidentPath('console', '/promises'));
+    add('POST', '/console/promises/:id/kept', form(['notify'], { notify: fc.constantFrom('on', '', 'off') }), ownerCookie, `/console/promises/${consoleFollowUp.promiseId}/kept`);
+    add('POST', '/api/incidents/:id/review', nearJson({ whatHappened: 'It broke.', rootCause: 'A bug.', fix: 'Reverted.', prevention: 'A test.', lessons: '' }), ownerCookie, incidentPath('api', '/review'));
+    add('POST', '/api/incidents/:id/review/publish', nearJson({ scriptVersionId: t.scriptVersionId, audiences: ['customers'], channels: ['email'], variables: SCRIPT_VARIABLES }, ['variables.summary']), ownerCookie, incidentPath('api', '/review/publish'));
+    add('POST', '/api/incidents/:id/promises', nearJson({ what: 'Refund', toName: 'Ann', ownerId: apiFollowUp.owner, dueAt: '2026-12-01T15:00Z' }), ownerCookie, incidentPath('api', '/promises'));
+    add('POST', '/api/promises/:id/kept', nearJson({ notify: false }), ownerCookie, `/api/promises/${apiFollowUp.promiseId}/kept`);
     add('POST', '/unsubscribe/:token', form(['List-Unsubscribe']), () => ({}));
     const pending = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-sub@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, now: Date.now() });
     const visitorHeaders = (_e: string, b: Body) => ({ cookie: anonymous.cookieHeader, ...formCsrf(b) });
@@ -294,6 +318,8 @@ describe('generated input on every endpoint', () => {
     'POST /console/monitors', 'POST /api/monitors', 'POST /console/monitors/:id/delete', 'POST /api/monitors/:id/delete',
     'POST /console/monitors/outages/:id/notice', 'POST /api/monitors/outages/:id/notice', 'POST /console/drafts/:id/close',
     'POST /console/problems', 'POST /api/problems',
+    'POST /console/incidents/:id/review', 'POST /console/incidents/:id/review/publish', 'POST /console/incidents/:id/promises', 'POST /console/promises/:id/kept',
+    'POST /api/incidents/:id/review', 'POST /api/incidents/:id/review/publish', 'POST /api/incidents/:id/promises', 'POST /api/promises/:id/kept',
   ];
 
   it.each(keys)('[A3] when %s gets 1,000 generated inputs, then none answers 5xx, none is left unhandled, and every refusal names the field', async (key) => {
