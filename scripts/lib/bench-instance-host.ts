@@ -19,10 +19,10 @@ async function main(): Promise<void> {
   const instance = new LocalInstance(await startCrier(env));
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= instance.stop());
-  const run = (m: InstanceCommand): Promise<InstanceStats | Published | void> => {
+  const run = (m: InstanceCommand): Promise<InstanceStats | Published | undefined> => {
     if (m.cmd === 'publish') return instance.publish(m.scriptVersionId, m.nextUpdate);
     if (m.cmd === 'stats') return instance.stats();
-    return m.cmd === 'mark' ? instance.mark() : stop();
+    return (m.cmd === 'mark' ? instance.mark() : stop()).then(() => undefined);
   };
   process.on('message', (m: InstanceCommand) => {
     run(m).then(

@@ -20,7 +20,7 @@ function nulField(value: unknown, path: string): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, inner] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return at.replace(/\u0000/g, '');
+    if (key.includes('\u0000')) return at.split('\u0000').join('');
     const found = nulField(inner, at);
     if (found !== undefined) return found;
   }

@@ -52,10 +52,10 @@ const sendgridEvents = z.array(z.object({
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
-  const form = [express.urlencoded({ extended: false, limit: '64kb' }), refuseNul];
+  const urlencoded = express.urlencoded({ extended: false, limit: '64kb' });
   const twilioSigned = requireTwilioSignature(deps.twilioAuthToken, () => deps.publicUrl().replace(/\/+$/, ''));
 
-  router.post('/twilio/status', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), form, twilioSigned, async (req, res) => {
+  router.post('/twilio/status', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), urlencoded, refuseNul, twilioSigned, async (req, res) => {
     const { deliveryId } = statusQuery.parse(req.query);
     const body = twilioStatus.parse(req.body);
     const outcome = await applyTwilioStatus(deps.db, {
@@ -65,7 +65,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/twilio/inbound', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), form, twilioSigned, async (req, res) => {
+  router.post('/twilio/inbound', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), urlencoded, refuseNul, twilioSigned, async (req, res) => {
     const body = inboundSms.parse(req.body);
     const result = await applyInboundSms(deps.db, { from: body.From, body: body.Body, now: now() });
     req.log.info(result, 'inbound sms');
