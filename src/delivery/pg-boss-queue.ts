@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type PgBoss from 'pg-boss';
-import { inTransaction } from '../store/pg-boss';
+import { ensureQueue, inTransaction } from '../store/pg-boss';
 import type { Database } from '../store/schema';
 import type { DeliveryQueue } from './delivery-queue';
 
@@ -26,8 +26,7 @@ export class PgBossQueue implements DeliveryQueue {
 
   async start(wake: (channel: string) => void): Promise<void> {
     for (const channel of this.channels) {
-      // createQueue is idempotent, so every instance may call it at start.
-      await this.boss.createQueue(queueName(channel), { name: queueName(channel), retentionMinutes: 60 });
+      await ensureQueue(this.boss, { name: queueName(channel), retentionMinutes: 60 });
       this.workers.push(await this.boss.work(queueName(channel), { pollingIntervalSeconds: 0.5, batchSize: 10 }, async () => wake(channel)));
     }
   }

@@ -35,3 +35,22 @@ export function inTransaction(trx: Transaction<Database>): PgBoss.Db {
     },
   };
 }
+
+/**
+ * Creates a queue unless it exists. Instances starting together on a fresh database create the
+ * same queues at once, and pg-boss's createQueue (a table partition each) can then deadlock or
+ * collide; Postgres aborts one side, which looks again and finds the queue made.
+ */
+export async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    if (await boss.getQueue(queue.name)) return;
+    try {
+      await boss.createQueue(queue.name, queue);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '23505')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss';
+import { ensureQueue } from '../store/pg-boss';
 import type { TimerLog, TimerTask, Timers } from './timers';
 
 interface Entry {
@@ -52,7 +53,7 @@ export class PgBossTimers implements Timers {
 
   private async begin(entry: Entry): Promise<void> {
     const queue = timerQueue(entry.name);
-    await this.boss.createQueue(queue, { name: queue, retryLimit: 0, expireInSeconds: Math.max(60, (entry.intervalMs / 1000) * 2), retentionMinutes: 60 });
+    await ensureQueue(this.boss, { name: queue, retryLimit: 0, expireInSeconds: Math.max(60, (entry.intervalMs / 1000) * 2), retentionMinutes: 60 });
     entry.worker = await this.boss.work(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, () => this.run(entry));
     this.offerNext(entry);
   }

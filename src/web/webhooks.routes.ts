@@ -62,10 +62,10 @@ const sendgridEvents = z.array(z.object({
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
-  const form = [express.urlencoded({ extended: false, limit: '64kb' }), refuseNul];
+  const urlencoded = express.urlencoded({ extended: false, limit: '64kb' });
   const twilioSigned = requireTwilioSignature(deps.twilioAuthToken, () => deps.publicUrl().replace(/\/+$/, ''));
 
-  router.post('/twilio/status', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), ...form, twilioSigned, async (req, res) => {
+  router.post('/twilio/status', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), urlencoded, refuseNul, twilioSigned, async (req, res) => {
     const { deliveryId } = statusQuery.parse(req.query);
     const body = twilioStatus.parse(req.body);
     const outcome = await applyTwilioStatus(deps.db, {
@@ -75,7 +75,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/twilio/inbound', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), ...form, twilioSigned, async (req, res) => {
+  router.post('/twilio/inbound', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), urlencoded, refuseNul, twilioSigned, async (req, res) => {
     const body = inboundSms.parse(req.body);
     const command = deps.trigger ? parseSmsCommand(body.Body) : null;
     if (command && deps.trigger) {
@@ -92,7 +92,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     res.type('text/xml').send(messageReply(result.action === 'help' ? HELP_TEXT : null));
   });
 
-  router.post('/twilio/voice', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), ...form, twilioSigned, async (_req, res) => {
+  router.post('/twilio/voice', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), urlencoded, refuseNul, twilioSigned, async (_req, res) => {
     const incidents = await deskIncidents(deps.db, { brandName: deps.brandName ?? 'Crier', statusPageUrl: `${deps.publicUrl().replace(/\/+$/, '')}/status` });
     res.setHeader('Cache-Control', 'no-store');
     res.type('text/xml').send(voiceResponse(incidents, { brand: deps.brandName ?? 'Crier', actionPath: '/webhooks/twilio/voice' }));
