@@ -106,7 +106,7 @@ async function measure(crier: Crier, o: RunOptions): Promise<RunResult> {
   rss.stop();
   const counts = await o.fakes.counts();
 
-  const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x };
+  const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x, webhook: 0 };
   const lanes = Object.fromEntries(CHANNELS.map((ch) => {
     const stats = lane(ch);
     const seconds = stats?.lastSettledAt ? (stats.lastSettledAt - t0) / 1000 : 0;

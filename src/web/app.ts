@@ -22,6 +22,7 @@ import { scriptApiRoutes } from './scripts-api.routes';
 import { scriptRoutes } from './scripts.routes';
 import { sendRoutes } from './send.routes';
 import { subscribeRoutes, type SubscribeRoutesDeps } from './subscribe.routes';
+import { subscribeApiRoutes } from './subscribe-api.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
@@ -45,7 +46,7 @@ export interface AppDeps {
   /** The two-person rule and the SMS segment limit, from SCRIPTS_TWO_PERSON_RULE and SMS_MAX_SEGMENTS. */
   scriptRules: ScriptRules;
   api: Omit<ApiDeps, 'db' | 'allow'>;
-  subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
+  subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify' | 'ping'>;
 }
 
 const CSS = fs.readFileSync(path.join(__dirname, 'assets', 'crier.css'));
@@ -97,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(access.identify);
 
   app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));
-  app.use('/subscribe', subscribeRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), ...deps.subscriptions }));
+  app.use('/subscribe', subscribeRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), secretKey: deps.secret, ...deps.subscriptions }));
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
   app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
   app.use('/console/scripts', scriptRoutes({ db: deps.store.db, access, brand: deps.brandName, scriptRules: deps.scriptRules }));
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console/roster', rosterRoutes({ db: deps.store.db, access, brand: deps.brandName, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, ...deps.api }));
+  app.use('/api', subscribeApiRoutes({ db: deps.store.db, allow, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), secretKey: deps.secret, ...deps.subscriptions }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
   if (deps.sandbox) app.use('/sandbox', sandboxRoutes(deps.sandbox, allow));
   const root = express.Router();

@@ -86,10 +86,11 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'GET /api/audit': 'owner',
   'GET /sandbox': 'comms',
   'GET /sandbox/inbox.json': 'comms',
+  'POST /api/subscriptions': 'public',
 };
 
 /** The POST routes that take no CSRF token, and why that is safe. */
-const CSRF_EXEMPT = ['POST /unsubscribe/:token', 'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events'];
+const CSRF_EXEMPT = ['POST /unsubscribe/:token', 'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events', 'POST /api/subscriptions'];
 
 const RANK: Record<Role, number> = { staff: 1, comms: 2, owner: 3 };
 const key = (r: RegisteredRoute) => `${r.method} ${r.path}`;
