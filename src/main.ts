@@ -17,6 +17,7 @@ import { PgBossQueue } from './delivery/pg-boss-queue';
 import { remindDuePromises } from './followup/commitment.service';
 import { afterSettleHooks } from './delivery/settle-hooks';
 import { RenderedMessageSource } from './delivery/message-source';
+import { pingEvent } from './delivery/webhook-envelope';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy';
 import { createLogger } from './logger';
 import { Metrics } from './observability/metrics';
@@ -94,19 +95,20 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     config, sandbox, publicUrl,
     failover: { timeoutMs: config.PROVIDER_TIMEOUT_MS, breaker: overrides.breaker ?? { threshold: 5, cooldownMs: 30_000 }, observe: metrics.observeProvider },
   });
-  const concurrency = { email: config.LANE_EMAIL_CONCURRENCY, sms: config.LANE_SMS_CONCURRENCY, slack: config.LANE_SLACK_CONCURRENCY, x: config.LANE_X_CONCURRENCY };
-  const rate = { email: config.LANE_EMAIL_RATE, sms: config.LANE_SMS_RATE, slack: config.LANE_SLACK_RATE, x: config.LANE_X_RATE };
+  const concurrency = { email: config.LANE_EMAIL_CONCURRENCY, sms: config.LANE_SMS_CONCURRENCY, slack: config.LANE_SLACK_CONCURRENCY, x: config.LANE_X_CONCURRENCY, webhook: config.LANE_WEBHOOK_CONCURRENCY };
+  const rate = { email: config.LANE_EMAIL_RATE, sms: config.LANE_SMS_RATE, slack: config.LANE_SLACK_RATE, x: config.LANE_X_RATE, webhook: config.LANE_WEBHOOK_RATE };
   const dispatcher = new Dispatcher({
     store,
     lanes: Object.fromEntries(Object.entries(channels.chains).map(([ch, chain]) => [ch, { chain, concurrency: concurrency[ch as keyof typeof concurrency], ratePerSecond: rate[ch as keyof typeof rate] }])),
     source: new RenderedMessageSource(store.db, {
       unsubscribeUrl: (channel, address) => unsubscribeUrl(publicUrl(), secret, { channel, address }),
       smsValiditySeconds: config.SMS_VALIDITY_SECONDS,
+      webhooks: { secretKey: secret, brand: config.BRAND_NAME, statusPageUrl: () => `${publicUrl()}/status` },
     }),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.MAX_ATTEMPTS, ...overrides.policy },
     leaseMs: config.LEASE_MS,
     idleMs: overrides.idleMs,
-    hooks: afterSettleHooks(store.db, logger),
+    hooks: afterSettleHooks(store.db, logger, { brand: config.BRAND_NAME, statusPageUrl: () => `${publicUrl()}/status` }),
     logger,
   });
 
@@ -156,6 +158,12 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
           deliveryId: 0, channel, address, subject: message.subject, text: message.text, contentKey: `notice:${crypto.randomUUID()}`,
         }]);
         return routed?.outcome.ok === true;
+      },
+      // The manage page's test ping, sent at once like a confirmation: the subscriber is waiting.
+      ping: async (url, secret) => {
+        const body = JSON.stringify(await pingEvent(store.db, { brand: config.BRAND_NAME, statusPageUrl: `${publicUrl()}/status`, now: Date.now() }));
+        const [routed] = await channels.chains.webhook.send([{ deliveryId: 0, channel: 'webhook', address: url, text: 'ping', contentKey: `ping:${crypto.randomUUID()}`, webhook: { body, secret } }]);
+        return routed?.outcome.ok ? { ok: true } : { ok: false, reason: routed?.outcome.ok === false ? routed.outcome.error.message : 'no provider' };
       },
     },
     api: {

@@ -98,7 +98,7 @@ async function measure(instances: BenchInstance[], o: RunOptions): Promise<RunRe
   }, o.timeoutMs);
   const counts = await o.fakes.counts();
 
-  const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x };
+  const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x, webhook: 0 };
   const times = (ch: Channel, key: 'firstRequestAt' | 'lastSettledAt') => stats.map((s) => s.lanes[ch][key]).filter((t): t is number => t !== null);
   const lanes = Object.fromEntries(CHANNELS.map((ch) => {
     const last = times(ch, 'lastSettledAt');

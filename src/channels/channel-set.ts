@@ -9,6 +9,7 @@ import { SmtpEmailProvider, createSmtpTransport } from './email-smtp.provider';
 import { SlackWebApiProvider, createSlackClient } from './slack-webapi.provider';
 import { SlackWebhookProvider } from './slack-webhook.provider';
 import { TwilioSmsProvider, closeTwilioClient, createTwilioClient } from './sms-twilio.provider';
+import { WebhookHttpProvider } from './webhook-http.provider';
 import { XPostProvider, closeXClient, createXClient } from './x-twitter.provider';
 
 /**
@@ -37,6 +38,9 @@ export function liveChannels(config: Config): Record<Channel, boolean> {
     sms: Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM),
     slack: Boolean(config.SLACK_BOT_TOKEN),
     x: Boolean(config.X_APP_KEY && config.X_APP_SECRET && config.X_ACCESS_TOKEN && config.X_ACCESS_SECRET),
+    // Webhooks need no account: they always go to the subscribers' own URLs (in the sandbox, to
+    // the webhook fake when ALLOW_LOOPBACK_WEBHOOKS lets subscribers point there).
+    webhook: true,
   };
 }
 
@@ -84,9 +88,13 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
   closers.push(() => closeXClient(xClient));
   checks.push(xCheck(xClient));
 
+  // The endpoint's own timeout fires before the lane's, so a slow subscriber is its own fault.
+  const webhooks = new WebhookHttpProvider({ allowLoopback: c.ALLOW_LOOPBACK_WEBHOOKS, timeoutMs: Math.max(1, Math.floor(c.PROVIDER_TIMEOUT_MS * 0.9)) });
+  closers.push(() => webhooks.close());
+
   const chain = (providers: Provider[]) => new FailoverChain(providers, failover);
   return {
-    chains: { email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]) },
+    chains: { email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]), webhook: chain([webhooks]) },
     sandboxed: (Object.keys(live) as Channel[]).filter((ch) => !live[ch]),
     checks,
     close: async () => {

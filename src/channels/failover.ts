@@ -4,9 +4,9 @@ import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } 
 /**
  * The failover strategy: try a channel's providers in order; the first that accepts wins.
  * It knows nothing of vendors. A whole-request failure moves on to the next provider unless the
- * fault is the recipient's (another provider would refuse too). Every outcome comes back as
- * data with the id of the provider that produced it, so one message's failure never rejects
- * the batch.
+ * fault is the recipient's or its endpoint's (another provider would refuse too). Every outcome
+ * comes back as data with the id of the provider that produced it, so one message's failure
+ * never rejects the batch.
  */
 export interface RoutedOutcome {
   providerId: string;
@@ -67,7 +67,7 @@ export class FailoverChain {
         return outcomes.map((outcome) => ({ providerId: provider.id, outcome }));
       } catch (err) {
         const error = asDeliveryError(err, provider.id);
-        if (error.recipientFault) {
+        if (error.recipientFault || error.endpointFault) {
           breaker.success();
           this.options.observe?.(provider.id, 'recipient_fault', took());
           return messages.map(() => ({ providerId: provider.id, outcome: { ok: false, error } }));

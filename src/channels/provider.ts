@@ -1,7 +1,7 @@
 /**
  * Terminology used across channels/ and delivery/:
  * - message: what one recipient gets on one channel (subject/text/html, already rendered).
- * - channel: a way to reach people: email, sms, slack, x.
+ * - channel: a way to reach people: email, sms, slack, x, webhook (a subscriber's signed JSON endpoint).
  * - provider: one hosted platform that can carry a channel (sendgrid, smtp, twilio, slack, x).
  *   A channel has an ordered chain of providers; the first that accepts wins (failover).
  * - lane: the worker that drains one channel's deliveries; lanes share nothing that can block.
@@ -10,14 +10,14 @@
  * - attempt: one claim of a delivery by a lane; a provider request happens inside it.
  */
 
-export const CHANNELS = ['email', 'sms', 'slack', 'x'] as const;
+export const CHANNELS = ['email', 'sms', 'slack', 'x', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** One recipient's message on one channel. Fields a channel does not use are left out. */
 export interface OutboundMessage {
   deliveryId: number;
   channel: Channel;
-  /** email address, E.164 phone, Slack channel id, Slack incoming-webhook URL, or '' for X. */
+  /** email address, E.164 phone, Slack channel id, Slack incoming-webhook URL, webhook URL, or '' for X. */
   address: string;
   subject?: string;
   text: string;
@@ -32,6 +32,8 @@ export interface OutboundMessage {
   replyToId?: string;
   /** SMS: seconds after which the carrier should drop a stale message. */
   validitySeconds?: number;
+  /** Webhook: the JSON body, and the subscriber's secret the provider signs it with at send time. */
+  webhook?: { body: string; secret: string };
 }
 
 /** What a provider returns for a message it accepted. */
@@ -70,6 +72,11 @@ export interface DeliveryErrorOptions {
   retryAfterMs?: number;
   /** The fault is the recipient's (invalid number, STOP): another provider would fail too. */
   recipientFault?: boolean;
+  /**
+   * The fault is one endpoint's (a subscriber's webhook server), not the platform's: it does not
+   * count toward the provider's breaker, so one dead endpoint never holds up the others.
+   */
+  endpointFault?: boolean;
   /** The recipient asked not to be contacted (Twilio 21610): mirror it as an opt-out. */
   optOut?: boolean;
   /** The request may have reached the provider (timeout, 5xx after send). */
@@ -82,6 +89,7 @@ export class DeliveryError extends Error {
   readonly code?: string;
   readonly retryAfterMs?: number;
   readonly recipientFault: boolean;
+  readonly endpointFault: boolean;
   readonly optOut: boolean;
   readonly maybeSent: boolean;
 
@@ -96,6 +104,7 @@ export class DeliveryError extends Error {
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
     this.recipientFault = options.recipientFault ?? false;
+    this.endpointFault = options.endpointFault ?? false;
     this.optOut = options.optOut ?? false;
     this.maybeSent = options.maybeSent ?? false;
   }

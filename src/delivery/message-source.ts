@@ -5,6 +5,7 @@ import { escapeHtml } from '../render/email';
 import type { Database } from '../store/schema';
 import type { DeliveryRow } from './delivery.repository';
 import type { MessageSource } from './lane';
+import { WebhookMessages, type WebhookSigning } from './webhook-message';
 
 interface Snapshot {
   rendered: RenderedUpdate;
@@ -15,6 +16,8 @@ export interface RenderedMessageSourceOptions {
   unsubscribeUrl(channel: string, address: string): string;
   /** SMS older than this is dropped by the carrier instead of arriving hours late. */
   smsValiditySeconds: number;
+  /** What webhooks need: the key their secrets are sealed with, the brand, the status page. */
+  webhooks: WebhookSigning;
 }
 
 const CACHE_SIZE = 64;
@@ -25,8 +28,11 @@ const CACHE_SIZE = 64;
  */
 export class RenderedMessageSource implements MessageSource {
   private readonly cache = new Map<number, Snapshot>();
+  private readonly webhooks: WebhookMessages;
 
-  constructor(private readonly db: Kysely<Database>, private readonly options: RenderedMessageSourceOptions) {}
+  constructor(private readonly db: Kysely<Database>, private readonly options: RenderedMessageSourceOptions) {
+    this.webhooks = new WebhookMessages(db, options.webhooks);
+  }
 
   async build(rows: DeliveryRow[]): Promise<OutboundMessage[]> {
     const messages: OutboundMessage[] = [];
@@ -61,6 +67,11 @@ export class RenderedMessageSource implements MessageSource {
         const incident = await this.db.selectFrom('incidents').select('x_thread_id').where('id', '=', incidentId).executeTakeFirst();
         return { ...base, text: rendered.x.text, replyToId: incident?.x_thread_id ?? undefined };
       }
+      case 'webhook':
+        return {
+          ...base, text: rendered.page.title,
+          webhook: await this.webhooks.build(row, this.options.unsubscribeUrl('webhook', row.address)),
+        };
     }
   }
 

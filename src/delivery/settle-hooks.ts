@@ -5,14 +5,15 @@ import { optOutAddress } from '../contacts/opt-out.repository';
 import { quarantineAddress } from '../contacts/quarantine.repository';
 import { setXThreadIfUnset } from '../incidents/incident.repository';
 import type { Database } from '../store/schema';
+import { recordWebhookOutcomes } from '../subscriptions/webhook-health.service';
 import type { LaneHooks } from './lane';
 
 /**
  * What follows a settled batch: a provider's "recipient opted out" becomes Crier's own opt-out
  * and its "this address is bad" a quarantine, so later broadcasts skip the address; an
- * incident's first X post becomes its thread.
+ * incident's first X post becomes its thread; webhook subscribers that keep failing are disabled.
  */
-export function afterSettleHooks(db: Kysely<Database>, logger: Logger): LaneHooks {
+export function afterSettleHooks(db: Kysely<Database>, logger: Logger, notices: { brand: string; statusPageUrl(): string }): LaneHooks {
   return {
     async afterSettle(settled) {
       for (const o of settled.optOuts) {
@@ -35,6 +36,8 @@ export function afterSettleHooks(db: Kysely<Database>, logger: Logger): LaneHook
           .executeTakeFirst();
         if (row) await setXThreadIfUnset(db, row.incident_id, s.providerMessageId);
       }
+      const disabled = await recordWebhookOutcomes(db, settled, { brand: notices.brand, statusPageUrl: notices.statusPageUrl() });
+      if (disabled > 0) logger.warn({ disabled }, 'webhook subscribers disabled after repeated failed deliveries; owners notified');
     },
   };
 }

@@ -13,6 +13,8 @@ export interface Settled {
   optOuts: { channel: string; address: string; reason: string }[];
   /** Addresses a provider refused for good as the recipient's fault (invalid number, hard bounce). */
   quarantines: { channel: string; address: string; reason: string }[];
+  /** Deliveries that ended failed in this batch, with the provider's reason. */
+  failures: { row: DeliveryRow; reason: string }[];
 }
 
 /**
@@ -27,7 +29,7 @@ export async function settleBatch(
   outcomes: RoutedOutcome[],
   ctx: { owner: string; policy: RetryPolicy; now: number },
 ): Promise<Settled> {
-  const settled: Settled = { sent: [], retried: 0, failed: 0, optOuts: [], quarantines: [] };
+  const settled: Settled = { sent: [], retried: 0, failed: 0, optOuts: [], quarantines: [], failures: [] };
   // Accepts sharing a provider and message id (one SendGrid request) are written in one statement.
   const accepted = new Map<string, { provider: string; providerMessageId: string | null; ids: number[] }>();
   const refused: { row: DeliveryRow; providerId: string; error: DeliveryError }[] = [];
@@ -55,6 +57,7 @@ export async function settleBatch(
       if (at === null) {
         await markFailed(trx, row.id, ctx.owner, { provider: providerId, code, error: message, now: ctx.now });
         settled.failed += 1;
+        settled.failures.push({ row, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
         if (error.recipientFault && !error.optOut) {
           settled.quarantines.push({ channel: row.channel, address: row.address, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
         }

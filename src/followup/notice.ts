@@ -5,7 +5,7 @@ import { STATUS_LABELS, type Incident } from '../incidents/incident';
 import { insertBroadcast, insertUpdate } from '../incidents/incident.repository';
 import type { PublishContext } from '../incidents/publish.service';
 import { MissingVariablesError } from '../render';
-import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS, offeredChannels } from '../scripts/script-checks';
+import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS, offeredChannels, scriptChannelsFor } from '../scripts/script-checks';
 import type { ScriptVersion } from '../scripts/script-version';
 import { valuesForSend } from '../scripts/variables';
 import type { Database } from '../store/schema';
@@ -29,11 +29,11 @@ export async function writeNotice(
   n: { incident: Incident; version: ScriptVersion; variables: Record<string, string>; audience: string; recipients: NoticeRecipient[] },
   ctx: PublishContext,
 ): Promise<{ broadcastId: number; channels: Channel[] }> {
-  const offered = offeredChannels(n.version);
+  const offered: readonly string[] = offeredChannels(n.version);
   const recipients = n.recipients.filter((r) => offered.includes(r.channel));
   const channels = [...new Set(recipients.map((r) => r.channel))];
   const check = checkTexts(n.version, valuesForSend(n.version.variables, n.variables), {
-    smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels, statusLabel: STATUS_LABELS[n.incident.status],
+    smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels: scriptChannelsFor(channels), statusLabel: STATUS_LABELS[n.incident.status],
     brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
   });
   if (check.missing.length > 0) throw new MissingVariablesError(check.missing);

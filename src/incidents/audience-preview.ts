@@ -10,6 +10,8 @@ export interface SkippedCounts {
   no_consent: number;
   opted_out: number;
   quarantined: number;
+  /** Webhook subscribers disabled after repeated failed deliveries. */
+  disabled: number;
   /** Recipients in the audience with no address on this channel; no delivery is written for them. */
   no_address: number;
 }
@@ -22,7 +24,7 @@ export interface ChannelPreview {
 }
 
 const BUCKET: Record<SkipReason, keyof SkippedCounts> = {
-  quarantined: 'quarantined', 'consent not confirmed': 'no_consent', 'no consent': 'no_consent', 'opted out': 'opted_out',
+  quarantined: 'quarantined', disabled: 'disabled', 'consent not confirmed': 'no_consent', 'no consent': 'no_consent', 'opted out': 'opted_out',
 };
 
 /**
@@ -38,7 +40,7 @@ export async function previewAudience(db: Db, input: { audiences: AudienceSpec['
   const kinds = contactKinds(spec);
   const previews: ChannelPreview[] = [];
   for (const channel of spec.channels) {
-    const p: ChannelPreview = { channel, reach: 0, skipped: { no_consent: 0, opted_out: 0, quarantined: 0, no_address: 0 } };
+    const p: ChannelPreview = { channel, reach: 0, skipped: { no_consent: 0, opted_out: 0, quarantined: 0, disabled: 0, no_address: 0 } };
     const mine = own.filter((o) => o.channel === channel);
     for (const o of mine) {
       if (o.skipReason) p.skipped[BUCKET[o.skipReason]] += 1;

@@ -24,7 +24,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export const KINDS: Partial<Record<Audience, ContactKind>> = { customers: 'customer', resellers: 'reseller' };
 /** Contact addresses reachable on each delivery channel (Slack: subscribers' incoming webhooks). */
-export const ADDRESS_CHANNEL: Partial<Record<Channel, AddressChannel>> = { email: 'email', sms: 'sms', slack: 'slack' };
+export const ADDRESS_CHANNEL: Partial<Record<Channel, AddressChannel>> = { email: 'email', sms: 'sms', slack: 'slack', webhook: 'webhook' };
 
 export const contactKinds = (spec: AudienceSpec) => spec.audiences.map((a) => KINDS[a]).filter((k): k is ContactKind => k !== undefined);
 
@@ -32,13 +32,15 @@ export const contactKinds = (spec: AudienceSpec) => spec.audiences.map((a) => KI
  * How a contact address fares, best first. One address can belong to several contacts (a shared
  * inbox); it gets one delivery, with the best outcome among them. For one contact the worst
  * reason is named: an opted-out address is "opted out" even when it is also quarantined.
+ * "disabled" is a webhook subscriber Crier turned off after repeated failed deliveries.
  */
 export const OUTCOMES = [
   { rank: 0, skipReason: null },
   { rank: 1, skipReason: 'quarantined' },
-  { rank: 2, skipReason: 'consent not confirmed' },
-  { rank: 3, skipReason: 'no consent' },
-  { rank: 4, skipReason: 'opted out' },
+  { rank: 2, skipReason: 'disabled' },
+  { rank: 3, skipReason: 'consent not confirmed' },
+  { rank: 4, skipReason: 'no consent' },
+  { rank: 5, skipReason: 'opted out' },
 ] as const;
 export type SkipReason = NonNullable<(typeof OUTCOMES)[number]['skipReason']>;
 
@@ -97,9 +99,10 @@ export function contactAudienceSql(q: ContactAudienceQuery): RawBuilder<unknown>
   const excluded = q.excluded.length === 0 ? sql`` : sql`AND a.address NOT IN (${sql.join(q.excluded)})`;
   return sql`
     SELECT a.address AS address, MIN(a.contact_id) AS contact_id,
-      MIN(CASE WHEN a.opted_out_at IS NOT NULL THEN 4
-               WHEN s.consent IS NULL OR s.consent NOT IN ('confirmed', 'pending') THEN 3
-               WHEN s.consent = 'pending' THEN 2
+      MIN(CASE WHEN a.opted_out_at IS NOT NULL THEN 5
+               WHEN s.consent IS NULL OR s.consent NOT IN ('confirmed', 'pending') THEN 4
+               WHEN s.consent = 'pending' THEN 3
+               WHEN s.disabled_at IS NOT NULL THEN 2
                WHEN a.quarantined_at IS NOT NULL THEN 1
                ELSE 0 END) AS outcome
     FROM addresses a

@@ -4,7 +4,7 @@ import type { ComponentStatus } from '../components/component';
 import { setComponentStatus } from '../components/component.repository';
 import { AppError } from '../errors';
 import { MissingVariablesError, type RenderedUpdate } from '../render';
-import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
+import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS, scriptChannelsFor } from '../scripts/script-checks';
 import { getScript } from '../scripts/script.repository';
 import type { ScriptVersion } from '../scripts/script-version';
 import { getScriptVersion } from '../scripts/script-version.repository';
@@ -163,7 +163,7 @@ async function broadcastableVersion(trx: Kysely<Database> | Transaction<Database
 /** The send-time checks, with the sender's values: every channel renders, chosen channels fit their limits. */
 function render(version: ScriptVersion, input: PublishInput, ctx: PublishContext): RenderedUpdate {
   const check = checkTexts(version, valuesForSend(version.variables, input.variables), {
-    smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels: input.channels,
+    smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels: scriptChannelsFor(input.channels),
     statusLabel: STATUS_LABELS[input.status], brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
   });
   if (check.missing.length > 0) throw new MissingVariablesError(check.missing);

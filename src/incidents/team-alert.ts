@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Channel } from '../channels/provider';
 import type { RenderedUpdate } from '../render';
-import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
+import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS, scriptChannelsFor } from '../scripts/script-checks';
 import { broadcastableScripts } from '../scripts/script.service';
 import { valuesForSend } from '../scripts/variables';
 import { utcClock } from '../render/time';
@@ -83,7 +83,7 @@ export async function alertMembers(
   let rendered = customer?.rendered;
   if (internal) {
     const check = checkTexts(internal, valuesForSend(internal.variables, known), {
-      smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels,
+      smsMaxSegments: ctx.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS, channels: scriptChannelsFor(channels),
       statusLabel: STATUS_LABELS[input.status], brandName: ctx.brandName, statusPageUrl: ctx.statusPageUrl,
     });
     if (check.preview && check.missing.length === 0 && check.problems.length === 0) {

@@ -37,6 +37,16 @@ export interface ScriptCheck {
   problems: FieldProblem[];
 }
 
+/**
+ * The script texts a broadcast on these delivery channels needs. A webhook carries the update's
+ * headline and body, which are the email's subject and body (as on the status page), so it
+ * needs the email text and no text of its own.
+ */
+export function scriptChannelsFor(channels: readonly string[]): ScriptChannel[] {
+  const mapped = channels.map((c) => (c === 'webhook' ? 'email' : c));
+  return SCRIPT_CHANNELS.filter((c) => mapped.includes(c));
+}
+
 const LABELS: Record<ScriptChannel, string> = {
   email: 'email', sms: 'SMS', slack: 'Slack', x: 'X post', phone: 'phone talking points', reseller: 'reseller note',
 };

@@ -9,6 +9,7 @@ import { componentStatus } from './migrations/006-component-status';
 import { internalUpdates } from './migrations/007-internal-updates';
 import { rosterAlternates } from './migrations/008-roster-alternates';
 import { subscriptionTokenDigests } from './migrations/009-subscription-token-digests';
+import { webhookSubscribers } from './migrations/010-webhook-subscribers';
 import { followup } from './migrations/011-followup';
 import { recurrenceAndMonitors } from './migrations/012-recurrence-and-monitors';
 import { hotlineDrillsChecks } from './migrations/014-hotline-drills-checks';
@@ -25,6 +26,7 @@ function migrations(store: Store): Record<string, Migration> {
     '007-internal-updates': internalUpdates,
     '008-roster-alternates': rosterAlternates,
     '009-subscription-token-digests': subscriptionTokenDigests,
+    '010-webhook-subscribers': webhookSubscribers(store.caps),
     '011-followup': followup(store.caps),
     '012-recurrence-and-monitors': recurrenceAndMonitors(store.caps),
     '014-hotline-drills-checks': hotlineDrillsChecks(store.caps),

@@ -52,6 +52,12 @@ export interface SubscriptionsTable {
   id: Id; contact_id: number; address_id: number; components: Json;
   consent: 'pending' | 'confirmed' | 'unsubscribed'; consent_source: string; consent_at: number;
   confirm_token: string | null; manage_token: string; created_at: CreatedAt;
+  /** Webhook subscribers: the signing secret, encrypted; the contact email; consecutive failures; when disabled. */
+  webhook_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
+  webhook_failures: Generated<number>;
+  disabled_at: ColumnType<number | null, number | null | undefined, number | null>;
+  disabled_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface ScriptsTable {
   id: Id; key: string; name: string; failure_type_id: number | null;

@@ -8,24 +8,27 @@ import { newToken, tokenDigest, toSubscription, type Subscription } from '../con
 import { AppError } from '../errors';
 import { componentKeys } from '../form-list';
 import type { Database } from '../store/schema';
+import { webhookParts, type WebhookParts, type WebhookSubscriptionOptions } from './webhook-subscription';
 
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_MS = 48 * 3_600_000;
 
-export const SELF_SERVICE_CHANNELS = ['email', 'sms', 'slack'] as const;
+export const SELF_SERVICE_CHANNELS = ['email', 'sms', 'slack', 'webhook'] as const;
 export type SelfServiceChannel = (typeof SELF_SERVICE_CHANNELS)[number];
 
 const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10,200}$/;
 
 /** The public form as posted; the address is checked for its channel below. */
 export const subscribeForm = z.object({
-  channel: z.enum(SELF_SERVICE_CHANNELS, { error: 'choose email, text message (sms) or Slack' }),
+  channel: z.enum(SELF_SERVICE_CHANNELS, { error: 'choose email, text message (sms), Slack or webhook' }),
   address: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(300, { error: 'must be at most 300 characters' }),
   components: componentKeys,
+  /** Webhooks only: where the confirmation link and failure notices go. */
+  contact_email: z.string().max(300, { error: 'must be at most 300 characters' }).optional(),
 });
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 
-export interface SelfServiceOptions {
+export interface SelfServiceOptions extends WebhookSubscriptionOptions {
   defaultPhoneCountry: string;
   /** The sandbox accepts the Slack fake's loopback webhook URLs as well as hooks.slack.com. */
   allowLoopbackWebhooks: boolean;
@@ -33,7 +36,7 @@ export interface SelfServiceOptions {
 }
 
 /** The address in the form it is stored and matched in, or a problem naming the field. */
-export function checkAddress(channel: SelfServiceChannel, raw: string, options: Pick<SelfServiceOptions, 'defaultPhoneCountry' | 'allowLoopbackWebhooks'>): string {
+export function checkAddress(channel: Exclude<SelfServiceChannel, 'webhook'>, raw: string, options: Pick<SelfServiceOptions, 'defaultPhoneCountry' | 'allowLoopbackWebhooks'>): string {
   const bad = (message: string) => new AppError('invalid_input', `The ${channel === 'sms' ? 'phone number' : channel === 'slack' ? 'Slack webhook URL' : 'email address'} is not valid.`, [{ field: 'address', message }]);
   if (channel === 'email') {
     if (!z.email().safeParse(raw).success) throw bad('must be an email address, such as you@example.com');
@@ -56,6 +59,8 @@ export interface SubscribeResult {
   address: string;
   /** The token for the link to send: the confirmation link when pending, else a fresh manage link. */
   token: string;
+  /** Where the link goes: the address itself, or a webhook's contact email. */
+  notify: { channel: Exclude<SelfServiceChannel, 'webhook'>; address: string };
 }
 
 /**
@@ -65,7 +70,9 @@ export interface SubscribeResult {
  * the answer on the page is the same either way, so the form tells no one who is subscribed.
  */
 export async function requestSubscription(db: Kysely<Database>, form: SubscribeForm, options: SelfServiceOptions): Promise<SubscribeResult> {
-  const address = checkAddress(form.channel, form.address, options);
+  const webhook: WebhookParts | undefined = form.channel === 'webhook' ? await webhookParts(form.address, form.contact_email, options) : undefined;
+  const address = webhook?.address ?? checkAddress(form.channel as Exclude<SelfServiceChannel, 'webhook'>, form.address, options);
+  const hook = webhook ? { contact_email: webhook.contactEmail, webhook_secret: webhook.sealedSecret } : {};
   const known = new Set((await db.selectFrom('components').select('key').execute()).map((c) => c.key));
   const unknown = form.components.filter((c) => !known.has(c));
   if (unknown.length > 0) throw new AppError('invalid_input', 'Unknown components.', [{ field: 'components', message: `no such component: ${unknown.join(', ')}` }]);
@@ -84,7 +91,7 @@ export async function requestSubscription(db: Kysely<Database>, form: SubscribeF
       subscription = toSubscription(row);
     } else if (existing) {
       const row = await tx.updateTable('subscriptions')
-        .set({ consent: 'pending', consent_source: 'self-service form', consent_at: now, confirm_token: tokenDigest(token), components: JSON.stringify([...new Set(form.components)]) })
+        .set({ consent: 'pending', consent_source: 'self-service form', consent_at: now, confirm_token: tokenDigest(token), components: JSON.stringify([...new Set(form.components)]), ...hook })
         .where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
       subscription = toSubscription(row);
     } else {
@@ -94,12 +101,15 @@ export async function requestSubscription(db: Kysely<Database>, form: SubscribeF
       const addr = await tx.insertInto('addresses').values({ contact_id: contact.id, channel, address, created_at: now }).returning('id').executeTakeFirstOrThrow();
       const row = await tx.insertInto('subscriptions').values({
         contact_id: contact.id, address_id: addr.id, components: JSON.stringify([...new Set(form.components)]), consent: 'pending',
-        consent_source: 'self-service form', consent_at: now, confirm_token: tokenDigest(token), manage_token: tokenDigest(newToken()), created_at: now,
+        consent_source: 'self-service form', consent_at: now, confirm_token: tokenDigest(token), manage_token: tokenDigest(newToken()), created_at: now, ...hook,
       }).returningAll().executeTakeFirstOrThrow();
       subscription = toSubscription(row);
     }
     await recordAudit(tx, { actor: 'public', action: 'subscription.requested', subject: `subscription:${subscription.id}`, detail: { channel, state: subscription.consent }, at: now });
-    return { state: subscription.consent === 'confirmed' ? 'confirmed' : 'pending', subscription, address, token };
+    // A confirmed webhook keeps the contact email it was confirmed with: the form cannot redirect its mail.
+    const contactEmail = existing?.consent === 'confirmed' ? existing.contact_email : webhook?.contactEmail;
+    const notify = webhook ? { channel: 'email' as const, address: contactEmail ?? webhook.contactEmail } : { channel: form.channel as Exclude<SelfServiceChannel, 'webhook'>, address };
+    return { state: subscription.consent === 'confirmed' ? 'confirmed' : 'pending', subscription, address, token, notify };
   });
 }
 
@@ -116,7 +126,7 @@ export async function pendingByToken(db: Kysely<Database> | Transaction<Database
  * Double opt-in, step two: the link was followed and the button pressed. Clears an old opt-out
  * and returns a fresh manage link's token to show.
  */
-export async function confirmByToken(db: Kysely<Database>, token: string, now: number): Promise<{ subscription: Subscription; manageToken: string }> {
+export async function confirmByToken(db: Kysely<Database>, token: string, now: number): Promise<{ subscription: Subscription; manageToken: string; sealedSecret: string | null }> {
   return db.transaction().execute(async (tx) => {
     const pending = await pendingByToken(tx, token, now);
     if (!pending) throw expired();
@@ -126,16 +136,25 @@ export async function confirmByToken(db: Kysely<Database>, token: string, now: n
     if (!row) throw expired();
     await tx.updateTable('addresses').set({ opted_out_at: null, opt_out_reason: null }).where('id', '=', row.address_id).execute();
     await recordAudit(tx, { actor: 'public', action: 'subscription.confirmed', subject: `subscription:${row.id}`, at: now });
-    return { subscription: toSubscription(row), manageToken };
+    return { subscription: toSubscription(row), manageToken, sealedSecret: row.webhook_secret };
   });
 }
 
-export async function byManageToken(db: Kysely<Database>, token: string): Promise<{ subscription: Subscription; channel: string; address: string }> {
+export interface ManagedSubscription {
+  subscription: Subscription;
+  channel: string;
+  address: string;
+  /** Webhooks: when and why Crier disabled it, and its sealed secret (for the test ping). */
+  webhook?: { disabledAt: number | null; disabledReason: string | null; sealedSecret: string | null };
+}
+
+export async function byManageToken(db: Kysely<Database>, token: string): Promise<ManagedSubscription> {
   const row = await db.selectFrom('subscriptions').innerJoin('addresses', 'addresses.id', 'subscriptions.address_id')
     .selectAll('subscriptions').select(['addresses.channel as channel', 'addresses.address as address'])
     .where('subscriptions.manage_token', '=', tokenDigest(token)).executeTakeFirst();
   if (!row) throw new AppError('not_found', 'This link is not valid.', [{ field: 'token', message: 'unknown' }]);
-  return { subscription: toSubscription(row), channel: row.channel, address: row.address };
+  const webhook = row.channel === 'webhook' ? { disabledAt: row.disabled_at, disabledReason: row.disabled_reason, sealedSecret: row.webhook_secret } : undefined;
+  return { subscription: toSubscription(row), channel: row.channel, address: row.address, webhook };
 }
 
 /** The manage page: new components, or unsubscribe. */

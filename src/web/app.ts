@@ -29,6 +29,7 @@ import { scriptApiRoutes } from './scripts-api.routes';
 import { scriptRoutes } from './scripts.routes';
 import { sendRoutes } from './send.routes';
 import { subscribeRoutes, type SubscribeRoutesDeps } from './subscribe.routes';
+import { subscribeApiRoutes } from './subscribe-api.routes';
 import { statusRoutes } from './status.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { webhookRoutes } from './webhooks.routes';
@@ -60,7 +61,7 @@ export interface AppDeps {
   /** The two-person rule and the SMS segment limit, from SCRIPTS_TWO_PERSON_RULE and SMS_MAX_SEGMENTS. */
   scriptRules: ScriptRules;
   api: Omit<ApiDeps, 'db' | 'allow' | 'publicUrl'>;
-  subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify'>;
+  subscriptions: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'notify' | 'ping'>;
   /** Hashes and checks SMS trigger PINs (scrypt, like passwords). */
   pins: PinHasher;
   /** Each provider's credentials check: the last results and a run on demand. */
@@ -124,7 +125,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(access.identify);
 
   app.use('/status', statusRoutes({ db: deps.store.db, brandName: deps.brandName, publicUrl: deps.publicUrl, allow }));
-  app.use('/subscribe', subscribeRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), ...deps.subscriptions }));
+  app.use('/subscribe', subscribeRoutes({ db: deps.store.db, access, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), secretKey: deps.secret, ...deps.subscriptions }));
   app.use('/unsubscribe', unsubscribeRoutes({ db: deps.store.db, secret: deps.secret, allow, limit: perMinute(limits.publicForms, 'unsubscribe') }));
   app.use(accountRoutes({ accounts: deps.accounts, access, brand: deps.brandName, limits, sleep: deps.sleep }));
   app.use('/console/scripts', scriptRoutes({ db: deps.store.db, access, brand: deps.brandName, scriptRules: deps.scriptRules }));
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/console/roster', rosterPinRoutes({ db: deps.store.db, access, brand: deps.brandName, pins: deps.pins }));
   app.use('/console', sendRoutes({ db: deps.store.db, access, brand: deps.brandName, publishContext: deps.api.publishContext, published: deps.api.published }));
   app.use('/api', apiRoutes({ db: deps.store.db, allow, publicUrl: deps.publicUrl, ...deps.api }));
+  app.use('/api', subscribeApiRoutes({ db: deps.store.db, allow, brand: deps.brandName, publicUrl: deps.publicUrl, limit: perMinute(limits.publicForms, 'subscription'), secretKey: deps.secret, ...deps.subscriptions }));
   app.use('/api', scriptApiRoutes({ db: deps.store.db, allow, scriptRules: deps.scriptRules }));
   app.use('/api', adminApiRoutes({ db: deps.store.db, accounts: deps.accounts, allow, publicUrl: deps.publicUrl, defaultPhoneCountry: deps.subscriptions.defaultPhoneCountry }));
   const followThrough = { db: deps.store.db, publishContext: deps.api.publishContext, published: deps.api.published };

@@ -60,7 +60,10 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
     const open = (await listIncidents(deps.db, { limit: 50 })).filter((i) => i.resolvedAt === null);
     const now = Date.now();
     const c = ctx(req, res);
-    html(res, 200, homeView(c, open, await loadFollowThrough(deps.db, c), overduePromises(c, await openCommitments(deps.db, { dueBy: now }), now)));
+    const disabled = await deps.db.selectFrom('subscriptions').innerJoin('addresses', 'addresses.id', 'subscriptions.address_id')
+      .select(['addresses.address as url', 'subscriptions.disabled_at as disabledAt', 'subscriptions.disabled_reason as reason'])
+      .where('subscriptions.disabled_at', 'is not', null).orderBy('subscriptions.disabled_at', 'desc').limit(50).execute();
+    html(res, 200, homeView(c, open, await loadFollowThrough(deps.db, c), overduePromises(c, await openCommitments(deps.db, { dueBy: now }), now), disabled.map((d) => ({ ...d, disabledAt: Number(d.disabledAt) }))));
   });
 
   router.get('/users', allow(rules.need('users:manage')), async (req, res) => {

@@ -19,6 +19,7 @@ export function inbox(sandbox: Sandbox) {
       ...slackWebhookPosts(sandbox.slack).map((p) => ({ via: 'slack-webhook', to: p.path, text: p.text })),
     ]),
     x: last(sandbox.x.posts().map((p) => ({ via: 'x-twitter', to: p.replyTo ? `reply to ${p.replyTo}` : 'new thread', text: p.text }))),
+    webhook: last(sandbox.webhook.posts().map((p) => ({ via: 'webhook-http', to: p.path, text: JSON.stringify(p.body, null, 2) ?? '' }))),
   };
 }
 

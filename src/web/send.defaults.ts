@@ -19,8 +19,13 @@ export interface SendableScript {
 export async function sendableScripts(db: Kysely<Database>): Promise<SendableScript[]> {
   return (await broadcastableScripts(db)).map(({ script, version }) => ({
     versionId: version.id, key: script.key, name: script.name, variables: version.variables,
-    channels: offeredChannels(version).filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c)),
+    channels: sendChannels(offeredChannels(version)),
   }));
+}
+
+/** The delivery channels a script's texts allow: webhooks carry the email's subject and body. */
+function sendChannels(offered: string[]): Channel[] {
+  return CHANNELS.filter((c) => offered.includes(c === 'webhook' ? 'email' : c));
 }
 
 /** The starting script: the one for "we are aware and investigating", else the first approved. */

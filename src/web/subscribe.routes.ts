@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { AppError, fieldProblems } from '../errors';
 import { componentKeys } from '../form-list';
 import type { Database } from '../store/schema';
-import { byManageToken, confirmByToken, pendingByToken, requestSubscription, subscribeForm, updateByManageToken, type SelfServiceChannel } from '../subscriptions/self-service';
+import { byManageToken, confirmByToken, pendingByToken, requestSubscription, subscribeForm, updateByManageToken, type SelfServiceChannel, type SelfServiceOptions } from '../subscriptions/self-service';
+import { subscribeMessage } from '../subscriptions/subscribe-messages';
+import { reenableWebhook, revealSecret } from '../subscriptions/webhook-subscription';
 import { rules, type Access } from './access';
 import { confirmedPage, confirmPage, managePage, subscribePage, subscribeSentPage } from './views/subscribe.view';
 
@@ -16,13 +18,22 @@ export interface SubscribeRoutesDeps {
   limit: RequestHandler;
   defaultPhoneCountry: string;
   allowLoopbackWebhooks: boolean;
+  /** SECRET_KEY: webhook signing secrets are sealed under a key derived from it. */
+  secretKey: string;
   /** Sends one message now, through the channel's providers; false when none accepted it. */
-  notify(channel: SelfServiceChannel, address: string, message: { subject: string; text: string }): Promise<boolean>;
+  notify(channel: Exclude<SelfServiceChannel, 'webhook'>, address: string, message: { subject: string; text: string }): Promise<boolean>;
+  /** Sends a signed test event to a webhook now; the refusal's reason when it was not accepted. */
+  ping(url: string, secret: string): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
+
+/** The options requestSubscription needs, from the routes' deps. */
+export const selfServiceOptions = (deps: Pick<SubscribeRoutesDeps, 'defaultPhoneCountry' | 'allowLoopbackWebhooks' | 'secretKey'>): SelfServiceOptions => ({
+  defaultPhoneCountry: deps.defaultPhoneCountry, allowLoopbackWebhooks: deps.allowLoopbackWebhooks, secretKey: deps.secretKey, now: Date.now(),
+});
 
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) });
 const manageForm = z.object({
-  action: z.enum(['save', 'unsubscribe'], { error: 'must be save or unsubscribe' }).default('save'),
+  action: z.enum(['save', 'unsubscribe', 'test'], { error: 'must be save, unsubscribe or test' }).default('save'),
   components: componentKeys,
 });
 
@@ -48,7 +59,7 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
 
   router.post('/', allow(rules.publicForm), deps.limit, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { channel: typeof body.channel === 'string' ? body.channel : undefined, address: typeof body.address === 'string' ? body.address.slice(0, 300) : undefined };
+    const values = { channel: typeof body.channel === 'string' ? body.channel : undefined, address: typeof body.address === 'string' ? body.address.slice(0, 300) : undefined, contactEmail: typeof body.contact_email === 'string' ? body.contact_email.slice(0, 300) : undefined };
     // A bot fills every field; a person never sees this one. Answer as if it worked.
     if (typeof body.website === 'string' && body.website !== '') {
       res.type('html').send(subscribeSentPage(brand, values.channel ?? 'email'));
@@ -60,21 +71,13 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
     if (!parsed.success) return show(400, fieldProblems(parsed.error.issues));
     let result;
     try {
-      result = await requestSubscription(db, parsed.data, { defaultPhoneCountry: deps.defaultPhoneCountry, allowLoopbackWebhooks: deps.allowLoopbackWebhooks, now: Date.now() });
+      result = await requestSubscription(db, parsed.data, selfServiceOptions(deps));
     } catch (err) {
       if (err instanceof AppError && err.code === 'invalid_input') return show(400, err.details);
       throw err;
     }
-    const message = result.state === 'pending'
-      ? {
-        subject: `Confirm: ${brand} status updates`,
-        text: parsed.data.channel === 'sms'
-          ? `${brand}: reply YES to get status texts, or confirm at ${link(`/subscribe/confirm/${result.token}`)} (48 h). Not you? Ignore this.`
-          : `Someone, hopefully you, asked to get ${brand} status updates here.\n\nConfirm: ${link(`/subscribe/confirm/${result.token}`)}\n\nThe link works for 48 hours. If this was not you, ignore this message: nothing more will be sent.`,
-      }
-      : { subject: `Your ${brand} status updates`, text: `You already get ${brand} status updates here. Change or stop them: ${link(`/subscribe/manage/${result.token}`)}` };
-    const sent = await deps.notify(parsed.data.channel, result.address, message);
-    if (!sent) return show(503, [{ field: 'address', message: 'we could not send the confirmation just now; please try again in a minute' }]);
+    const sent = await deps.notify(result.notify.channel, result.notify.address, subscribeMessage(brand, deps.publicUrl(), result, parsed.data.channel));
+    if (!sent) return show(503, [{ field: parsed.data.channel === 'webhook' ? 'contact_email' : 'address', message: 'we could not send the confirmation just now; please try again in a minute' }]);
     res.type('html').send(subscribeSentPage(brand, parsed.data.channel));
   });
 
@@ -87,34 +90,40 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
   });
 
   router.post('/confirm/:token', allow(rules.publicForm), deps.limit, async (req, res) => {
-    const { manageToken } = await confirmByToken(db, token(req), Date.now());
-    res.type('html').send(confirmedPage(brand, link(`/subscribe/manage/${manageToken}`)));
+    const { manageToken, sealedSecret } = await confirmByToken(db, token(req), Date.now());
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(confirmedPage(brand, link(`/subscribe/manage/${manageToken}`), revealSecret(deps.secretKey, sealedSecret)));
   });
 
   router.get('/manage/:token', allow(rules.public), async (req, res) => {
     const t = token(req);
-    const { subscription, address } = await byManageToken(db, t);
+    const { subscription, address, webhook } = await byManageToken(db, t);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(managePage(brand, { token: t, csrf: access.csrfToken(req, res), address, consent: subscription.consent, components: await components(), chosen: subscription.components }));
+    res.type('html').send(managePage(brand, { token: t, csrf: access.csrfToken(req, res), address, consent: subscription.consent, components: await components(), chosen: subscription.components, webhook }));
   });
 
   router.post('/manage/:token', allow(rules.publicForm), deps.limit, async (req, res) => {
     const t = token(req);
-    const { address } = await byManageToken(db, t);
     const parsed = manageForm.safeParse(req.body);
-    const show = async (status: number, sub: { consent: string; components: string[] }, extra: { saved?: boolean; problems?: { field: string; message: string }[] }) =>
-      res.status(status).type('html').send(managePage(brand, { token: t, csrf: access.csrfToken(req, res), address, consent: sub.consent, components: await components(), chosen: sub.components, ...extra }));
-    if (!parsed.success) {
-      const { subscription } = await byManageToken(db, t);
-      return show(400, subscription, { problems: fieldProblems(parsed.error.issues) });
+    const show = async (status: number, extra: { saved?: boolean; tested?: boolean; problems?: { field: string; message: string }[] }) => {
+      const { subscription, address, webhook } = await byManageToken(db, t);
+      res.status(status).type('html').send(managePage(brand, { token: t, csrf: access.csrfToken(req, res), address, consent: subscription.consent, components: await components(), chosen: subscription.components, webhook, ...extra }));
+    };
+    const { subscription, address, webhook } = await byManageToken(db, t);
+    if (!parsed.success) return show(400, { problems: fieldProblems(parsed.error.issues) });
+    if (parsed.data.action === 'test') {
+      if (!webhook?.sealedSecret) return show(400, { problems: [{ field: 'action', message: 'only a webhook subscription can be tested' }] });
+      const ping = await deps.ping(address, revealSecret(deps.secretKey, webhook.sealedSecret) as string);
+      if (!ping.ok) return show(502, { problems: [{ field: 'address', message: `the test was not accepted (${ping.reason}); the webhook stays off` }] });
+      await reenableWebhook(db, subscription.id, Date.now());
+      return show(200, { tested: true });
     }
     try {
-      const updated = await updateByManageToken(db, t, parsed.data.action === 'unsubscribe' ? { unsubscribe: true } : { components: parsed.data.components }, Date.now());
-      return show(200, updated, { saved: true });
+      await updateByManageToken(db, t, parsed.data.action === 'unsubscribe' ? { unsubscribe: true } : { components: parsed.data.components }, Date.now());
+      return show(200, { saved: true });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'invalid_input') throw err;
-      const { subscription } = await byManageToken(db, t);
-      return show(400, subscription, { problems: err.details });
+      return show(400, { problems: err.details });
     }
   });
 

@@ -34,16 +34,21 @@ export interface TestCrierOptions {
   env?: Record<string, string>;
   overrides?: CrierOverrides;
   slackWebhooks?: boolean;
+  /** Seed each recipient a signed webhook pointing at the sandbox's webhook fake (loopback allowed). */
+  webhooks?: boolean;
 }
 
 export async function startTestCrier(dialect: DialectName, options: TestCrierOptions = {}): Promise<TestCrier> {
   const testStore = await openTestStore(dialect);
   const sandbox = await new Sandbox().start();
-  const audience = await seedCustomers(testStore.db, options.recipients ?? 10, { slackWebhooks: options.slackWebhooks ?? true });
+  const secretKey = 'k'.repeat(32);
+  const webhooks = options.webhooks ? { base: sandbox.webhook.url, secretKey } : undefined;
+  const audience = await seedCustomers(testStore.db, options.recipients ?? 10, { slackWebhooks: options.slackWebhooks ?? true, webhooks });
+  for (const [url, secret] of audience.webhookSecrets) sandbox.webhook.expectSecret(new URL(url).pathname, secret);
   const scriptVersionId = await seedApprovedScript(testStore.db);
   const config = loadConfig({
-    DATABASE_URL: testStore.location, PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: 'k'.repeat(32), API_TOKEN: 't'.repeat(24),
-    PROVIDER_TIMEOUT_MS: '2000', LEASE_MS: '5000', ...options.env,
+    DATABASE_URL: testStore.location, PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: secretKey, API_TOKEN: 't'.repeat(24),
+    PROVIDER_TIMEOUT_MS: '2000', LEASE_MS: '5000', ...(webhooks ? { ALLOW_LOOPBACK_WEBHOOKS: 'true' } : {}), ...options.env,
   });
   const crier = await buildCrier(config, pino({ level: 'silent' }), {
     sandbox, hasher: testHasher, announce: () => undefined, idleMs: 50, policy: { baseMs: 50, maxDelayMs: 500 }, breaker: { threshold: 5, cooldownMs: 300 }, ...options.overrides,

@@ -3,6 +3,7 @@ import { createSendgridFake } from './sendgrid.fake';
 import { createSlackFake } from './slack.fake';
 import { SmtpFake } from './smtp.fake';
 import { createTwilioFake, type TwilioFake } from './twilio.fake';
+import { createWebhookFake, type WebhookFake } from './webhook.fake';
 import { createXFake, type XFake } from './x.fake';
 
 /**
@@ -16,6 +17,8 @@ export class Sandbox {
   readonly twilio: TwilioFake;
   readonly slack: FakeServer;
   readonly x: XFake;
+  /** A subscriber's webhook receiver: with ALLOW_LOOPBACK_WEBHOOKS, subscribers can point here. */
+  readonly webhook: WebhookFake;
 
   constructor(options: FakeServerOptions = {}) {
     this.sendgrid = createSendgridFake(options);
@@ -23,15 +26,16 @@ export class Sandbox {
     this.twilio = createTwilioFake(options);
     this.slack = createSlackFake(options);
     this.x = createXFake(options);
+    this.webhook = createWebhookFake(options);
   }
 
   async start(): Promise<this> {
-    await Promise.all([this.sendgrid.start(), this.smtp.start(), this.twilio.start(), this.slack.start(), this.x.start()]);
+    await Promise.all([this.sendgrid.start(), this.smtp.start(), this.twilio.start(), this.slack.start(), this.x.start(), this.webhook.start()]);
     return this;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.sendgrid.stop(), this.smtp.stop(), this.twilio.stop(), this.slack.stop(), this.x.stop()]);
+    await Promise.all([this.sendgrid.stop(), this.smtp.stop(), this.twilio.stop(), this.slack.stop(), this.x.stop(), this.webhook.stop()]);
   }
 
   /** The fakes' credentials: any well-formed value passes them. */

@@ -40,9 +40,25 @@ ${body}`, head);
 }
 
 
-export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string; drill?: boolean }[], followThrough: SafeHtml = html``, overdue: SafeHtml = html``): string {
+/** A webhook subscriber Crier turned off after repeated failed deliveries. */
+export interface DisabledWebhook {
+  url: string;
+  disabledAt: number;
+  reason: string | null;
+}
+
+/** The mark on the console that a webhook was disabled; its URL is contact data, for comms and owners. */
+function disabledWebhooks(c: ConsoleContext, list: DisabledWebhook[]): SafeHtml {
+  if (list.length === 0) return html``;
+  const detail = can(c.principal.role, 'contacts:write');
+  return html`<div class="errors disabled-webhooks" role="alert"><p><strong>${list.length} webhook subscriber${list.length === 1 ? ' is' : 's are'} disabled</strong> after repeated failed deliveries; each gets updates again once its owner sends a successful test from the manage page.</p>
+${detail ? html`<ul>${list.map((w) => html`<li>${w.url} <span class="muted">· since ${when(w.disabledAt)}${w.reason ? ` · ${w.reason}` : ''}</span></li>`)}</ul>` : ''}</div>`;
+}
+
+export function homeView(c: ConsoleContext, open: { id: number; title: string; status: string; drill?: boolean }[], followThrough: SafeHtml = html``, overdue: SafeHtml = html``, disabled: DisabledWebhook[] = []): string {
   const canSend = can(c.principal.role, 'incidents:write');
   return consolePage(c, 'Console', html`
+${disabledWebhooks(c, disabled)}
 ${canSend ? html`<p><a class="button" href="/console/send">Send a notice</a></p>` : ''}
 ${overdue}
 ${followThrough}

@@ -6,7 +6,7 @@ import { DEFAULT_DIALECT } from '../../support/stores';
 import { waitFor } from '../../support/process';
 
 /**
- * [D1] For each channel × fault, a broadcast to 50 recipients: the other three channels finish
+ * [D1] For each channel × fault, a broadcast to 50 recipients: the other four channels finish
  * no later than the fault's own timeout allows, and the faulty lane ends every delivery sent
  * (transient fault, cleared after a while) or failed with the provider's code (permanent).
  */
@@ -15,7 +15,7 @@ const RECIPIENTS = 50;
 // scheduling noise on a shared machine stays well inside it.
 const TIMEOUT_MS = 1500;
 const FAULT_WINDOW_MS = 1200;
-const CHANNELS: Channel[] = ['email', 'sms', 'slack', 'x'];
+const CHANNELS: Channel[] = ['email', 'sms', 'slack', 'x', 'webhook'];
 const FAULTS = ['500', '429', 'hang', 'refused', '401'] as const;
 type FaultName = (typeof FAULTS)[number];
 
@@ -34,7 +34,7 @@ function httpFault(channel: Channel, fault: FaultName): Fault {
 const SMTP_FAULT: Record<FaultName, SmtpFault> = { '500': { dataCode: 451 }, '429': { dataCode: 421 }, hang: { hang: true }, refused: { refuse: true }, '401': { dataCode: 554 } };
 
 async function inject(t: TestCrier, channel: Channel, fault: FaultName | undefined): Promise<void> {
-  const fakes = { email: t.sandbox.sendgrid, sms: t.sandbox.twilio, slack: t.sandbox.slack, x: t.sandbox.x };
+  const fakes = { email: t.sandbox.sendgrid, sms: t.sandbox.twilio, slack: t.sandbox.slack, x: t.sandbox.x, webhook: t.sandbox.webhook };
   await fakes[channel].setFault(fault ? httpFault(channel, fault) : undefined);
   if (channel === 'email') await t.sandbox.smtp.setFault(fault ? SMTP_FAULT[fault] : undefined);
 }
@@ -63,12 +63,13 @@ describe('[D1] fault matrix', () => {
   let baselineMs = 0;
 
   beforeAll(async () => {
-    const t = await startTestCrier(DEFAULT_DIALECT, { recipients: RECIPIENTS, env });
+    const t = await startTestCrier(DEFAULT_DIALECT, { recipients: RECIPIENTS, env, webhooks: true });
     try {
       const started = Date.now();
-      const { broadcastId } = await t.publish();
+      const { broadcastId } = await t.publish({ channels: CHANNELS });
       baselineMs = await othersDoneMs(t, broadcastId, null, started);
       for (const c of CHANNELS) expect(await t.states(broadcastId, c)).toEqual({ sent: c === 'x' ? 1 : RECIPIENTS });
+      expect(t.sandbox.webhook.posts().filter((p) => p.verified)).toHaveLength(RECIPIENTS);
     } finally {
       await t.stop();
     }
@@ -76,11 +77,11 @@ describe('[D1] fault matrix', () => {
 
   describe.each(CHANNELS)('when the %s provider', (channel) => {
     it.each(FAULTS)(`[D1] answers %s, then the other channels finish on time and ${channel} ends sent or failed with the code`, async (fault) => {
-      const t = await startTestCrier(DEFAULT_DIALECT, { recipients: RECIPIENTS, env });
+      const t = await startTestCrier(DEFAULT_DIALECT, { recipients: RECIPIENTS, env, webhooks: true });
       try {
         await inject(t, channel, fault);
         const started = Date.now();
-        const { broadcastId } = await t.publish();
+        const { broadcastId } = await t.publish({ channels: CHANNELS });
         const othersMs = await othersDoneMs(t, broadcastId, channel, started);
         const permanent = fault === '401';
         if (!permanent) setTimeout(() => void inject(t, channel, undefined), Math.max(0, FAULT_WINDOW_MS - (Date.now() - started)));

@@ -17,16 +17,19 @@ import { buildContact, buildSubscription, buildTeamMember } from '../../support/
 import { DIALECTS, openTestStore, type TestStore } from '../../support/stores';
 
 const NOW = Date.UTC(2025, 5, 1, 12);
-const CHANNELS: Channel[] = ['email', 'sms', 'slack', 'x'];
+const CHANNELS: Channel[] = ['email', 'sms', 'slack', 'x', 'webhook'];
 const TEAM_SLACK = ['C0TEAMCHAN'];
 
-type AddressSpec = [AddressChannel, string, Consent | null, { components?: string[]; optOut?: boolean; quarantine?: boolean }?];
+type AddressSpec = [AddressChannel, string, Consent | null, { components?: string[]; optOut?: boolean; quarantine?: boolean; disabled?: boolean }?];
 
 async function contact(db: Kysely<Database>, kind: ContactKind, addresses: AddressSpec[]): Promise<void> {
   const c = await createContact(db, buildContact({ kind }));
   for (const [channel, address, consent, flags = {}] of addresses) {
     const a = await addAddress(db, c.id, { channel, address });
-    if (consent) await createSubscription(db, buildSubscription(a.id, { consent, components: flags.components ?? [] }));
+    if (consent) {
+      const sub = await createSubscription(db, buildSubscription(a.id, { consent, components: flags.components ?? [] }));
+      if (flags.disabled) await db.updateTable('subscriptions').set({ disabled_at: NOW, disabled_reason: 'webhook-http 500: down' }).where('id', '=', sub.id).execute();
+    }
     if (flags.optOut) await optOutAddress(db, channel, address, 'STOP', NOW);
     if (flags.quarantine) await quarantineAddress(db, channel, address, 'hard bounce', NOW);
   }
@@ -35,7 +38,8 @@ async function contact(db: Kysely<Database>, kind: ContactKind, addresses: Addre
 /**
  * Every way an address can fare: reached, no consent (none, pending, unsubscribed), opted out,
  * quarantined, quarantined without consent, shared by two contacts, following another component,
- * held by the team as well, and recipients with no address on a channel.
+ * held by the team as well, recipients with no address on a channel, and webhook subscribers:
+ * confirmed, disabled after repeated failures, and pending.
  */
 async function seedAudience(db: Kysely<Database>): Promise<void> {
   await createTeamMember(db, buildTeamMember({ email: 't1@example.com', phone: '+12015550001', slack: 'U0TEAM0001' }));
@@ -52,6 +56,9 @@ async function seedAudience(db: Kysely<Database>): Promise<void> {
   await contact(db, 'customer', [['email', 'c9@example.com', 'confirmed', { components: ['website'] }]]);
   await contact(db, 'customer', [['email', 'c10@example.com', 'confirmed', { components: ['checkout'] }]]);
   await contact(db, 'reseller', [['slack', 'https://hooks.slack.com/services/T1/B1/x', 'confirmed']]);
+  await contact(db, 'reseller', [['webhook', 'https://hooks.example.net/crier', 'confirmed']]);
+  await contact(db, 'customer', [['webhook', 'https://dead.example.net/hook', 'confirmed', { disabled: true }]]);
+  await contact(db, 'customer', [['webhook', 'https://new.example.net/hook', 'pending']]);
 }
 
 /** The deliveries a broadcast wrote, counted the way the preview counts them. */
@@ -64,7 +71,7 @@ async function deliveredCounts(db: Kysely<Database>, broadcastId: number): Promi
     return {
       channel,
       reach: mine.filter((d) => d.state === 'pending').length,
-      skipped: { no_consent: reason('no consent', 'consent not confirmed'), opted_out: reason('opted out'), quarantined: reason('quarantined') },
+      skipped: { no_consent: reason('no consent', 'consent not confirmed'), opted_out: reason('opted out'), quarantined: reason('quarantined'), disabled: reason('disabled') },
     };
   });
 }
@@ -79,13 +86,14 @@ describe.each(DIALECTS)('%s: previewAudience', (dialect) => {
 
   const spec = { audiences: ['customers', 'resellers', 'team'] as const, channels: CHANNELS, components: ['checkout'], teamSlackChannels: TEAM_SLACK };
 
-  it('[R4] when an audience mixes every skip reason, then the preview counts each channel\'s reach and skips by reason', async () => {
+  it('[R4] when an audience mixes every skip reason, then the preview counts each channel\'s reach and skips by reason, webhooks included', async () => {
     const preview = await previewAudience(store.db, { ...spec, audiences: [...spec.audiences] });
     expect(preview).toEqual([
-      { channel: 'email', reach: 4, skipped: { no_consent: 3, opted_out: 2, quarantined: 1, no_address: 1 } },
-      { channel: 'sms', reach: 2, skipped: { no_consent: 1, opted_out: 0, quarantined: 1, no_address: 10 } },
-      { channel: 'slack', reach: 3, skipped: { no_consent: 0, opted_out: 0, quarantined: 0, no_address: 12 } },
-      { channel: 'x', reach: 1, skipped: { no_consent: 0, opted_out: 0, quarantined: 0, no_address: 0 } },
+      { channel: 'email', reach: 4, skipped: { no_consent: 3, opted_out: 2, quarantined: 1, disabled: 0, no_address: 4 } },
+      { channel: 'sms', reach: 2, skipped: { no_consent: 1, opted_out: 0, quarantined: 1, disabled: 0, no_address: 13 } },
+      { channel: 'slack', reach: 3, skipped: { no_consent: 0, opted_out: 0, quarantined: 0, disabled: 0, no_address: 15 } },
+      { channel: 'x', reach: 1, skipped: { no_consent: 0, opted_out: 0, quarantined: 0, disabled: 0, no_address: 0 } },
+      { channel: 'webhook', reach: 1, skipped: { no_consent: 1, opted_out: 0, quarantined: 0, disabled: 1, no_address: 12 } },
     ]);
   });
 
@@ -104,11 +112,17 @@ describe.each(DIALECTS)('%s: previewAudience', (dialect) => {
       { address: '+12015550105', state: 'skipped', skip_reason: 'quarantined' },
       { address: 'c5@example.com', state: 'skipped', skip_reason: 'quarantined' },
     ]);
+    const webhooks = await store.db.selectFrom('deliveries').select(['address', 'state', 'skip_reason']).where('broadcast_id', '=', published.broadcastId).where('channel', '=', 'webhook').orderBy('address').execute();
+    expect(webhooks).toEqual([
+      { address: 'https://dead.example.net/hook', state: 'skipped', skip_reason: 'disabled' },
+      { address: 'https://hooks.example.net/crier', state: 'pending', skip_reason: null },
+      { address: 'https://new.example.net/hook', state: 'skipped', skip_reason: 'consent not confirmed' },
+    ]);
   });
 
   it('[R4] when only customers are chosen on email, then the team and resellers are neither reached nor counted', async () => {
     const preview = await previewAudience(store.db, { audiences: ['customers'], channels: ['email'], components: [] });
     // Without the team, t2@ is the opted-out customer's own address; without a component filter c9 is reached.
-    expect(preview).toEqual([{ channel: 'email', reach: 4, skipped: { no_consent: 3, opted_out: 2, quarantined: 1, no_address: 0 } }]);
+    expect(preview).toEqual([{ channel: 'email', reach: 4, skipped: { no_consent: 3, opted_out: 2, quarantined: 1, disabled: 0, no_address: 2 } }]);
   });
 });

@@ -122,10 +122,11 @@ const EXPECTED: Record<string, 'public' | 'signed' | 'any' | Role> = {
   'POST /api/incidents/:id/promises': 'comms',
   'GET /api/promises': 'staff',
   'POST /api/promises/:id/kept': 'comms',
+  'POST /api/subscriptions': 'public',
 };
 
 /** The POST routes that take no CSRF token, and why that is safe. */
-const CSRF_EXEMPT = ['POST /unsubscribe/:token', 'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events', 'POST /webhooks/twilio/voice'];
+const CSRF_EXEMPT = ['POST /unsubscribe/:token', 'POST /webhooks/twilio/status', 'POST /webhooks/twilio/inbound', 'POST /webhooks/sendgrid/events', 'POST /webhooks/twilio/voice', 'POST /api/subscriptions'];
 
 const RANK: Record<Role, number> = { staff: 1, comms: 2, owner: 3 };
 const key = (r: RegisteredRoute) => `${r.method} ${r.path}`;
