@@ -121,6 +121,7 @@ async function trigger(db: Kysely<Database>, deps: SmsTriggerDeps, c: InboundCom
 function sentReply(script: SendableScript, r: PublishResult): string {
   const queued = r.deliveries.reduce((n, d) => n + d.pending, 0);
   const skipped = r.deliveries.reduce((n, d) => n + d.skipped, 0);
-  const per = r.deliveries.map((d) => `${d.channel} ${d.pending}`).join(', ');
+  // A text reply is short: only the channels that carry the notice.
+  const per = r.deliveries.filter((d) => d.pending > 0).map((d) => `${d.channel} ${d.pending}`).join(', ');
   return `Sent "${script.name}" for incident ${r.incidentId}: ${queued} messages queued (${per})${skipped > 0 ? `, ${skipped} skipped` : ''}.`;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CHANNELS } from '../../../src/channels/provider';
 import { Sandbox } from '../../../src/channels/sandbox';
 import { countByState } from '../../../src/delivery/delivery.repository';
 import { getIncident } from '../../../src/incidents/incident.repository';
@@ -235,7 +236,7 @@ describe('crier with bad arguments', () => {
   it.each([
     ['an unknown command', ['frobnicate'], 'unknown command "frobnicate"'],
     ['a missing --script', send, '--script: is required'],
-    ['a bad --channel value', ['send', '--script', 'investigating', '--audience', 'customers', '--channel', 'email,fax'], '--channel: must be one or more of email, sms, slack, x (got "fax")'],
+    ['a bad --channel value', ['send', '--script', 'investigating', '--audience', 'customers', '--channel', 'email,fax'], `--channel: must be one or more of ${CHANNELS.join(', ')} (got "fax")`],
     ['a --var without =', [...send, '--script', 'investigating', '--var', 'service'], '--var: must be name=value'],
     ['a bad --url', ['scripts', '--url', 'ftp://status.example.com'], '--url: must be the instance\'s http:// or https:// address'],
     ['an unknown option', ['scripts', '--colour'], "Unknown option '--colour'"],
