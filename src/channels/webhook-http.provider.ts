@@ -1,16 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
 import { checkWebhookUrl, safeLookup, type Resolver } from '../subscriptions/webhook-url';
 import { SIGNATURE_HEADER, signWebhook } from '../subscriptions/webhook-signature';
 import { AppError } from '../errors';
+import { JsonPoster, type JsonReply } from './json-post';
 import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } from './provider';
 import { retryAfterMs } from './request-timing';
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
 
 const MAX_REPLY_BYTES = 2048;
 /** Network errors that say the resolver or Crier's own network is in trouble, not the endpoint. */
@@ -37,13 +30,13 @@ export class WebhookHttpProvider implements Provider {
   readonly id = 'webhook-http';
   readonly channel = 'webhook' as const;
   readonly maxBatch = 1;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly poster: JsonPoster;
 
   constructor(private readonly options: WebhookHttpOptions) {
-    const lookup = safeLookup({ allowLoopback: options.allowLoopback });
-    this.httpAgent = new http.Agent({ keepAlive: true, lookup });
-    this.httpsAgent = new https.Agent({ keepAlive: true, lookup });
+    this.poster = new JsonPoster({
+      timeoutMs: options.timeoutMs, maxReplyBytes: MAX_REPLY_BYTES, timeoutMessage: 'webhook endpoint timed out',
+      lookup: safeLookup({ allowLoopback: options.allowLoopback }),
+    });
   }
 
   accepts(address: string): boolean {
@@ -60,9 +53,9 @@ export class WebhookHttpProvider implements Provider {
       throw this.refused(err);
     }
     const { body, secret } = message.webhook;
-    let reply: Reply;
+    let reply: JsonReply;
     try {
-      reply = await this.post(url, body, {
+      reply = await this.poster.post(url, body, {
         'content-type': 'application/json', 'user-agent': 'Crier-Webhook/1', 'x-crier-delivery': String(message.deliveryId),
         [SIGNATURE_HEADER]: signWebhook(secret, body, (this.options.now ?? Date.now)()),
       }, signal);
@@ -74,8 +67,7 @@ export class WebhookHttpProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.poster.destroy();
   }
 
   private refused(err: unknown): DeliveryError {
@@ -90,29 +82,6 @@ export class WebhookHttpProvider implements Provider {
       code, maybeSent: code !== 'ECONNREFUSED' && code !== 'ENOTFOUND', endpointFault: !CRIER_SIDE.has(code), cause: err,
     });
   }
-
-  private post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Reply> {
-    const secure = url.protocol === 'https:';
-    const request = secure ? https.request : http.request;
-    return new Promise<Reply>((resolve, reject) => {
-      const req = request(url, {
-        method: 'POST', agent: secure ? this.httpsAgent : this.httpAgent, signal, timeout: this.options.timeoutMs,
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('webhook endpoint timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (text.length < MAX_REPLY_BYTES) text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.slice(0, MAX_REPLY_BYTES) }));
-        res.on('error', reject);
-      });
-      req.end(body);
-    });
-  }
 }
 
 /**
@@ -120,7 +89,7 @@ export class WebhookHttpProvider implements Provider {
  * the endpoint was retired on purpose, so the address is quarantined; any other answer (other
  * 4xx, a redirect) is final: repeating the same request would get the same answer.
  */
-function classifyReply(reply: Reply, providerId: string): DeliveryError {
+function classifyReply(reply: JsonReply, providerId: string): DeliveryError {
   const code = String(reply.status);
   const reason = reply.body.trim().slice(0, 200);
   const message = `webhook endpoint answered ${reply.status}${reason ? `: ${reason}` : ''}`;
