@@ -9,6 +9,7 @@ import { importFileText } from '../import/import-file.service';
 import { directoryShape } from '../import/import-schema';
 import type { Database } from '../store/schema';
 import { principalOf, rules, type Allow } from './access';
+import { assertNoNul } from './nul-guard';
 import { doc } from './openapi/api-doc';
 
 export interface AdminApiDeps {
@@ -59,6 +60,8 @@ export function adminApiRoutes(deps: AdminApiDeps): Router {
       throw new AppError('invalid_input', 'Send a contacts spreadsheet as text/csv or a directory file as application/json.', [{ field: 'content-type', message: 'must be text/csv or application/json' }]);
     }
     const text = csv ? String(req.body ?? '') : JSON.stringify(req.body ?? null);
+    // The spreadsheet is parsed here, after the app-wide NUL check has run on an empty body.
+    assertNoNul(text);
     const outcome = await importFileText(deps.db, { name: 'the uploaded file', text, format: csv ? 'csv' : 'directory' }, { defaultCountry: deps.defaultPhoneCountry, actor: actorOf(principalOf(req)) });
     res.json(outcome);
   });

@@ -7,12 +7,18 @@ import { AppError } from '../errors';
  * one store and a stored oddity on the other; no form or API field has a use for it.
  */
 export const refuseNul: RequestHandler = (req, _res, next) => {
-  const field = nulField(req.query, '') ?? nulField(req.body, '');
+  assertNoNul(req.query);
+  assertNoNul(req.body);
+  next();
+};
+
+/** The same check for a body a route parses itself (a signed webhook's raw bytes). */
+export function assertNoNul(value: unknown): void {
+  const field = nulField(value, '');
   if (field !== undefined) {
     throw new AppError('invalid_input', 'The request has invalid fields.', [{ field, message: 'must not contain a NUL character' }]);
   }
-  next();
-};
+}
 
 /** The path of the first string (or key) holding a NUL, if any. */
 function nulField(value: unknown, path: string): string | undefined {

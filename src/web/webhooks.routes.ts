@@ -11,7 +11,7 @@ import { messageReply } from '../hotline/twiml';
 import { voiceResponse } from '../hotline/voice';
 import type { Database } from '../store/schema';
 import { rules, type Allow } from './access';
-import { refuseNul } from './nul-guard';
+import { assertNoNul, refuseNul } from './nul-guard';
 
 /**
  * Provider callbacks: Twilio status callbacks, inbound SMS (consent keywords and the SMS trigger)
@@ -99,7 +99,9 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.post('/sendgrid/events', deps.allow(rules.exempt('SendGrid signed event webhook (ECDSA over timestamp and body)')), express.raw({ type: '*/*', limit: '5mb' }), requireSendgridSignature(deps.sendgridPublicKey, now), async (req, res) => {
-    const events = sendgridEvents.parse(parseJson(req.body as Buffer));
+    const parsed = parseJson(req.body as Buffer);
+    assertNoNul(parsed);
+    const events = sendgridEvents.parse(parsed);
     const summary = await applySendgridEvents(deps.db, events, now());
     req.log.info(summary, 'sendgrid events');
     res.status(200).json({ ok: true });

@@ -279,6 +279,14 @@ describe.each(DIALECTS)('%s: provider webhooks', (dialect) => {
       expect((await eventsOf(d.id)).map((e) => e.event)).toEqual(['processed', 'delivered']);
     });
 
+    it('[D4] when a signed event carries a NUL character, then it is refused with a 400 naming the field and nothing is recorded', async () => {
+      const d = await delivery({ channel: 'email', address: 'nul@example.org' });
+      const res = await postSendgrid([sgEvent(d.id, 'processed'), { email: '', timestamp: 0, event: 'deli\u0000vered' }]);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_input', details: [{ field: '1.event', message: 'must not contain a NUL character' }] } });
+      expect(await eventsOf(d.id)).toEqual([]);
+    });
+
     it('[D4] when the same events are posted again or repeated in one batch, then each is recorded once and nothing moves back', async () => {
       const d = await delivery({ channel: 'email', address: 'bea@example.org' });
       const delivered = sgEvent(d.id, 'delivered');
