@@ -8,6 +8,9 @@ import { SlackWebApiProvider, createSlackClient } from './slack-webapi.provider'
 import { SlackWebhookProvider } from './slack-webhook.provider';
 import { TwilioSmsProvider, closeTwilioClient, createTwilioClient } from './sms-twilio.provider';
 import { XPostProvider, closeXClient, createXClient } from './x-twitter.provider';
+import { MastodonPostProvider, createMastodonClient } from './social-mastodon.provider';
+import { BlueskyPostProvider, createBlueskyAgent } from './bluesky-atproto.provider';
+import { TeamsWebhookProvider } from './teams-webhook.provider';
 
 /**
  * Picks each channel's providers from the config: live where credentials are given, the
@@ -33,6 +36,10 @@ export function liveChannels(config: Config): Record<Channel, boolean> {
     sms: Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM),
     slack: Boolean(config.SLACK_BOT_TOKEN),
     x: Boolean(config.X_APP_KEY && config.X_APP_SECRET && config.X_ACCESS_TOKEN && config.X_ACCESS_SECRET),
+    mastodon: Boolean(config.MASTODON_URL && config.MASTODON_ACCESS_TOKEN),
+    bluesky: Boolean(config.BLUESKY_IDENTIFIER && config.BLUESKY_APP_PASSWORD),
+    // Teams has no account: subscribers' webhook URLs are posted to for real once this is set.
+    teams: config.TEAMS_WEBHOOKS_LIVE,
   };
 }
 
@@ -74,9 +81,21 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
     : createXClient({ ...Sandbox.credentials.x, apiUrl: fake().x.url });
   closers.push(() => closeXClient(xClient));
 
+  const mastodon = new MastodonPostProvider(createMastodonClient(live.mastodon
+    ? { url: c.MASTODON_URL as string, accessToken: c.MASTODON_ACCESS_TOKEN as string, timeoutMs: c.PROVIDER_TIMEOUT_MS }
+    : { url: fake().mastodon.url, accessToken: Sandbox.credentials.mastodonAccessToken, timeoutMs: c.PROVIDER_TIMEOUT_MS }));
+  const bluesky = live.bluesky
+    ? new BlueskyPostProvider(createBlueskyAgent({ service: c.BLUESKY_SERVICE, timeoutMs: c.PROVIDER_TIMEOUT_MS }), { identifier: c.BLUESKY_IDENTIFIER as string, password: c.BLUESKY_APP_PASSWORD as string })
+    : new BlueskyPostProvider(createBlueskyAgent({ service: fake().bluesky.url, timeoutMs: c.PROVIDER_TIMEOUT_MS }), Sandbox.credentials.bluesky);
+  const teams = new TeamsWebhookProvider({ timeoutMs: c.PROVIDER_TIMEOUT_MS, allowLoopback: c.ALLOW_LOOPBACK_WEBHOOKS, redirectTo: live.teams ? undefined : fake().teams.url });
+  closers.push(() => teams.close());
+
   const chain = (providers: Provider[]) => new FailoverChain(providers, failover);
   return {
-    chains: { email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]) },
+    chains: {
+      email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]),
+      mastodon: chain([mastodon]), bluesky: chain([bluesky]), teams: chain([teams]),
+    },
     sandboxed: (Object.keys(live) as Channel[]).filter((ch) => !live[ch]),
     close: async () => {
       for (const close of closers) await close();

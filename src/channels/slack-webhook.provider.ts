@@ -1,17 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
 import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } from './provider';
 import { retryAfterMs } from './request-timing';
-
-interface WebhookReply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+import { postJson, redirected, WebhookAgents, type WebhookReply } from './webhook-post';
 
 /** Slack answers a dead webhook with these statuses: the URL (the address) is gone, not Crier. */
 const ADDRESS_GONE = new Set([403, 404, 410]);
-const MAX_REPLY_BYTES = 4096;
 
 /**
  * Posts `{ text }` to the subscriber's incoming-webhook URL. Node's http with keep-alive agents
@@ -22,8 +14,7 @@ export class SlackWebhookProvider implements Provider {
   readonly id = 'slack-webhook';
   readonly channel = 'slack' as const;
   readonly maxBatch = 1;
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true });
+  private readonly agents = new WebhookAgents();
 
   /**
    * `timeoutMs` bounds a request even when the lane passes a signal that never aborts.
@@ -40,7 +31,7 @@ export class SlackWebhookProvider implements Provider {
     if (!message || messages.length > this.maxBatch) throw new RangeError(`${this.id} sends one message per call`);
     let reply: WebhookReply;
     try {
-      reply = await this.post(this.target(message.address), JSON.stringify({ text: message.text }), signal);
+      reply = await postJson(redirected(message.address, this.options.redirectTo), JSON.stringify({ text: message.text }), { agents: this.agents, signal, timeoutMs: this.options.timeoutMs ?? 30_000, label: 'Slack webhook' });
     } catch (err) {
       const code = signal.aborted ? 'timeout' : (err as NodeJS.ErrnoException).code;
       throw new DeliveryError(`Slack webhook unreachable: ${String(err)}`, this.id, true, { code, maybeSent: code !== 'ECONNREFUSED', cause: err });
@@ -49,41 +40,8 @@ export class SlackWebhookProvider implements Provider {
     throw classifyWebhookReply(reply, this.id);
   }
 
-  private target(address: string): string {
-    if (!this.options.redirectTo) return address;
-    const url = new URL(address);
-    return new URL(url.pathname + url.search, this.options.redirectTo).toString();
-  }
-
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-  }
-
-  private post(url: string, body: string, signal: AbortSignal): Promise<WebhookReply> {
-    const secure = url.startsWith('https:');
-    const request = secure ? https.request : http.request;
-    return new Promise<WebhookReply>((resolve, reject) => {
-      const req = request(url, {
-        method: 'POST',
-        agent: secure ? this.httpsAgent : this.httpAgent,
-        signal,
-        timeout: this.options.timeoutMs ?? 30_000,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('Slack webhook timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (text.length < MAX_REPLY_BYTES) text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.slice(0, MAX_REPLY_BYTES) }));
-        res.on('error', reject);
-      });
-      req.end(body);
-    });
+    this.agents.destroy();
   }
 }
 

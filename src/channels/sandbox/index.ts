@@ -4,6 +4,9 @@ import { createSlackFake } from './slack.fake';
 import { SmtpFake } from './smtp.fake';
 import { createTwilioFake, type TwilioFake } from './twilio.fake';
 import { createXFake, type XFake } from './x.fake';
+import { createMastodonFake, type MastodonFake } from './mastodon.fake';
+import { createBlueskyFake, type BlueskyFake } from './bluesky.fake';
+import { createTeamsFake } from './teams.fake';
 
 /**
  * Every provider fake on loopback, started together. A channel without credentials sends here,
@@ -16,6 +19,9 @@ export class Sandbox {
   readonly twilio: TwilioFake;
   readonly slack: FakeServer;
   readonly x: XFake;
+  readonly mastodon: MastodonFake;
+  readonly bluesky: BlueskyFake;
+  readonly teams: FakeServer;
 
   constructor(options: FakeServerOptions = {}) {
     this.sendgrid = createSendgridFake(options);
@@ -23,15 +29,20 @@ export class Sandbox {
     this.twilio = createTwilioFake(options);
     this.slack = createSlackFake(options);
     this.x = createXFake(options);
+    this.mastodon = createMastodonFake(options);
+    this.bluesky = createBlueskyFake(options);
+    this.teams = createTeamsFake(options);
   }
 
   async start(): Promise<this> {
-    await Promise.all([this.sendgrid.start(), this.smtp.start(), this.twilio.start(), this.slack.start(), this.x.start()]);
+    await Promise.all([this.sendgrid.start(), this.smtp.start(), this.twilio.start(), this.slack.start(), this.x.start(),
+      this.mastodon.start(), this.bluesky.start(), this.teams.start()]);
     return this;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.sendgrid.stop(), this.smtp.stop(), this.twilio.stop(), this.slack.stop(), this.x.stop()]);
+    await Promise.all([this.sendgrid.stop(), this.smtp.stop(), this.twilio.stop(), this.slack.stop(), this.x.stop(),
+      this.mastodon.stop(), this.bluesky.stop(), this.teams.stop()]);
   }
 
   /** The fakes' credentials: any well-formed value passes them. */
@@ -39,5 +50,7 @@ export class Sandbox {
     sendgridApiKey: 'SG.sandbox',
     slackBotToken: 'xoxb-sandbox',
     x: { appKey: 'sandbox', appSecret: 'sandbox', accessToken: 'sandbox', accessSecret: 'sandbox' },
+    mastodonAccessToken: 'sandbox',
+    bluesky: { identifier: 'crier.bsky.social', password: 'sandbox-app-password' },
   } as const;
 }
