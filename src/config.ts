@@ -74,6 +74,19 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt.default(10_000),
   LEASE_MS: positiveInt.default(60_000),
   MAX_ATTEMPTS: positiveInt.default(10),
+
+  MASTODON_URL: z.url({ error: 'must be your Mastodon server, such as https://mastodon.social' }).optional(),
+  MASTODON_ACCESS_TOKEN: nonEmpty,
+  BLUESKY_SERVICE: z.url({ error: 'must be your Bluesky service, such as https://bsky.social' }).default('https://bsky.social'),
+  BLUESKY_IDENTIFIER: nonEmpty,
+  BLUESKY_APP_PASSWORD: nonEmpty,
+  TEAMS_WEBHOOKS_LIVE: z.stringbool({ error: 'must be true or false' }).default(false),
+  LANE_MASTODON_CONCURRENCY: positiveInt.default(1),
+  LANE_BLUESKY_CONCURRENCY: positiveInt.default(1),
+  LANE_TEAMS_CONCURRENCY: positiveInt.default(4),
+  LANE_MASTODON_RATE: positiveInt.optional(),
+  LANE_BLUESKY_RATE: positiveInt.optional(),
+  LANE_TEAMS_RATE: positiveInt.optional(),
 });
 
 export type Env = z.infer<typeof schema>;

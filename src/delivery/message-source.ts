@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { OutboundMessage, Channel } from '../channels/provider';
 import { unsubscribeHeaders, type RenderedUpdate } from '../render';
 import { escapeHtml } from '../render/email';
+import { threadOf } from '../incidents/incident-thread.repository';
 import type { Database } from '../store/schema';
 import type { DeliveryRow } from './delivery.repository';
 import type { MessageSource } from './lane';
@@ -61,6 +62,11 @@ export class RenderedMessageSource implements MessageSource {
         const incident = await this.db.selectFrom('incidents').select('x_thread_id').where('id', '=', incidentId).executeTakeFirst();
         return { ...base, text: rendered.x.text, replyToId: incident?.x_thread_id ?? undefined };
       }
+      case 'mastodon':
+      case 'bluesky':
+        return { ...base, text: rendered[channel].text, replyToId: await threadOf(this.db, incidentId, channel) };
+      case 'teams':
+        return { ...base, subject: rendered.page.title, text: rendered.teams.text, card: rendered.teams.card };
     }
   }
 

@@ -9,6 +9,7 @@ import { componentStatus } from './migrations/006-component-status';
 import { internalUpdates } from './migrations/007-internal-updates';
 import { rosterAlternates } from './migrations/008-roster-alternates';
 import { subscriptionTokenDigests } from './migrations/009-subscription-token-digests';
+import { incidentThreads } from './migrations/015-incident-threads';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -22,6 +23,7 @@ function migrations(store: Store): Record<string, Migration> {
     '007-internal-updates': internalUpdates,
     '008-roster-alternates': rosterAlternates,
     '009-subscription-token-digests': subscriptionTokenDigests,
+    '015-incident-threads': incidentThreads(store.caps),
   };
 }
 

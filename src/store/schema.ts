@@ -92,6 +92,8 @@ export interface DeliveryEventsTable {
   id: Id; delivery_id: number | null; dedupe_key: string; source: string; event: string;
   detail: Json; received_at: number;
 }
+/** An incident's first post on Mastodon or Bluesky, which its later updates reply to. */
+export interface IncidentThreadsTable { incident_id: number; channel: string; post_ref: string; created_at: number }
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
 
 export interface Database {
@@ -114,4 +116,5 @@ export interface Database {
   sessions: SessionsTable;
   account_links: AccountLinksTable;
   api_tokens: ApiTokensTable;
+  incident_threads: IncidentThreadsTable;
 }
