@@ -1,11 +1,15 @@
 import pino from 'pino';
-import { CHANNELS, type Channel } from '../../src/channels/provider';
+import type { Channel } from '../../src/channels/provider';
 import { loadConfig } from '../../src/config';
 import { publishUpdate } from '../../src/incidents/publish.service';
 import { buildCrier, type Crier } from '../../src/main';
 import type { FakeHost } from './bench-fakes';
 import type { BenchStore } from './bench-store';
 import { SCRIPT_VARIABLES } from './seed';
+
+/** The channels the benchmark measures (its report's shape); the later social and Teams lanes idle. */
+export const BENCH_CHANNELS = ['email', 'sms', 'slack', 'x'] as const satisfies readonly Channel[];
+export type BenchChannel = (typeof BENCH_CHANNELS)[number];
 
 /**
  * One measured broadcast: Crier built in this process with every fake configured as a live
@@ -35,7 +39,7 @@ export interface RunResult {
   peakRssMb: number;
   cpuUs: number;
   deliveries: number;
-  lanes: Record<Channel, LaneResult>;
+  lanes: Record<BenchChannel, LaneResult>;
   timedOut: boolean;
 }
 
@@ -59,6 +63,8 @@ export function liveProviderEnv(fakes: FakeHost): Record<string, string> {
     TWILIO_API_URL: urls.twilio, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: '+15005550006',
     SLACK_API_URL: urls.slack, SLACK_BOT_TOKEN: 'xoxb-bench',
     X_API_URL: urls.x, X_APP_KEY: 'k', X_APP_SECRET: 's', X_ACCESS_TOKEN: 't', X_ACCESS_SECRET: 's',
+    // Not measured and never sent to; set as live so the measured process starts no sandbox.
+    MASTODON_URL: urls.x, MASTODON_ACCESS_TOKEN: 'bench', BLUESKY_SERVICE: urls.x, BLUESKY_IDENTIFIER: 'bench', BLUESKY_APP_PASSWORD: 'bench', TEAMS_WEBHOOKS_LIVE: 'true',
   };
 }
 
@@ -92,10 +98,10 @@ async function measure(crier: Crier, o: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const published = await publishUpdate(crier.store.db, {
     incident: { title: 'Checkout failing', impact: 'major', components: [] }, status: 'investigating', scriptVersionId: o.store.scriptVersionId,
-    variables: { ...SCRIPT_VARIABLES, next_update: o.nextUpdate }, audiences: ['customers'], channels: [...CHANNELS],
+    variables: { ...SCRIPT_VARIABLES, next_update: o.nextUpdate }, audiences: ['customers'], channels: [...BENCH_CHANNELS],
   }, { actor: 'bench', brandName: crier.config.BRAND_NAME, statusPageUrl: `${crier.url()}/status`, teamSlackChannels: [], now: t0 });
   const publishMs = Date.now() - t0;
-  crier.dispatcher.wake(CHANNELS);
+  crier.dispatcher.wake(BENCH_CHANNELS);
   rss.sample();
 
   const lane = (ch: Channel) => crier.dispatcher.lanes.get(ch)?.stats;
@@ -106,8 +112,8 @@ async function measure(crier: Crier, o: RunOptions): Promise<RunResult> {
   rss.stop();
   const counts = await o.fakes.counts();
 
-  const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x };
-  const lanes = Object.fromEntries(CHANNELS.map((ch) => {
+  const requests: Record<BenchChannel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x };
+  const lanes = Object.fromEntries(BENCH_CHANNELS.map((ch) => {
     const stats = lane(ch);
     const seconds = stats?.lastSettledAt ? (stats.lastSettledAt - t0) / 1000 : 0;
     const deliveries = stats?.sent ?? 0;
@@ -115,9 +121,9 @@ async function measure(crier: Crier, o: RunOptions): Promise<RunResult> {
       deliveries, requests: requests[ch], laneRequests: stats?.requests ?? 0, failed: stats?.failed ?? 0, retried: stats?.retried ?? 0,
       seconds, perSecond: seconds > 0 ? deliveries / seconds : 0, done: isDone(ch),
     }];
-  })) as Record<Channel, LaneResult>;
-  const firstAt = Math.min(...CHANNELS.map((ch) => lane(ch)?.firstRequestAt ?? Infinity));
-  const deliveries = CHANNELS.reduce((n, ch) => n + lanes[ch].deliveries, 0);
+  })) as Record<BenchChannel, LaneResult>;
+  const firstAt = Math.min(...BENCH_CHANNELS.map((ch) => lane(ch)?.firstRequestAt ?? Infinity));
+  const deliveries = BENCH_CHANNELS.reduce((n, ch) => n + lanes[ch].deliveries, 0);
   return {
     publishMs, firstRequestMs: firstAt - t0, rssBeforeMb: mb(rssBefore), peakRssMb: mb(rss.peak),
     cpuUs: cpu.user + cpu.system, deliveries, lanes, timedOut: !finished,

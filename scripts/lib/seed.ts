@@ -4,7 +4,8 @@ import type { Database } from '../../src/store/schema';
 
 /**
  * Bulk seeding for the benchmark, the fault tests and the demo: N customers, each with an email
- * address, a phone number and a Slack incoming webhook, all with confirmed consent; and one
+ * address, a phone number, a Slack incoming webhook (and optionally a Teams webhook), all with
+ * confirmed consent; and one
  * approved script. Inserted in chunks straight into the tables, because 100,000 contacts through
  * the per-row repositories would measure the seeding, not the sending.
  */
@@ -13,6 +14,7 @@ export interface SeededAudience {
   email: string[];
   sms: string[];
   slack: string[];
+  teams: string[];
 }
 
 const CHUNK = 400;
@@ -21,10 +23,10 @@ export function phoneFor(n: number): string {
   return `+1555${String(n).padStart(7, '0')}`;
 }
 
-export async function seedCustomers(db: Kysely<Database>, count: number, options: { slackWebhooks?: boolean; slackWebhookBase?: string; prefix?: string } = {}): Promise<SeededAudience> {
+export async function seedCustomers(db: Kysely<Database>, count: number, options: { slackWebhooks?: boolean; slackWebhookBase?: string; teamsWebhooks?: boolean; prefix?: string } = {}): Promise<SeededAudience> {
   const prefix = options.prefix ?? 'c';
   const now = Date.now();
-  const seeded: SeededAudience = { contacts: count, email: [], sms: [], slack: [] };
+  const seeded: SeededAudience = { contacts: count, email: [], sms: [], slack: [], teams: [] };
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);
     const contacts = await db
@@ -39,6 +41,7 @@ export async function seedCustomers(db: Kysely<Database>, count: number, options
         { contact_id: c.id, channel: 'sms', address: phoneFor(n), created_at: now },
       ];
       if (options.slackWebhooks) rows.push({ contact_id: c.id, channel: 'slack', address: `${options.slackWebhookBase ?? 'https://hooks.slack.com'}/services/T0SEED/B${prefix}${n}/x`, created_at: now });
+      if (options.teamsWebhooks) rows.push({ contact_id: c.id, channel: 'teams', address: `https://seed.webhook.office.com/webhookb2/${prefix}${n}/IncomingWebhook/x`, created_at: now });
       return rows;
     });
     const inserted = await db.insertInto('addresses').values(addresses).returning(['id', 'contact_id', 'channel', 'address']).execute();
@@ -49,7 +52,7 @@ export async function seedCustomers(db: Kysely<Database>, count: number, options
         consent_at: now, confirm_token: null, manage_token: crypto.randomBytes(18).toString('base64url'), created_at: now,
       })))
       .execute();
-    for (const a of inserted) (seeded[a.channel as 'email' | 'sms' | 'slack'] as string[]).push(a.address);
+    for (const a of inserted) (seeded[a.channel as 'email' | 'sms' | 'slack' | 'teams'] as string[]).push(a.address);
   }
   return seeded;
 }
