@@ -76,7 +76,7 @@ export class BlueskyPostProvider implements Provider {
       // A session the server no longer takes: log in afresh on the next attempt.
       if (hadSession && error.code === '401') {
         this.login = undefined;
-        return Promise.reject(new DeliveryError(error.message, PROVIDER_ID, true, { code: 'session_expired', cause: err }));
+        throw new DeliveryError(error.message, PROVIDER_ID, true, { code: 'session_expired', cause: err });
       }
       throw error;
     }

@@ -1,4 +1,5 @@
 import { FakeServer, type FakeReply, type FakeServerOptions, type RecordedRequest } from './fake-server';
+import { escapeHtml } from '../../render/email';
 import { mastodonLength, MASTODON_DEFAULT_MAX_CHARACTERS } from '../../render/social';
 
 /**
@@ -54,7 +55,7 @@ export class MastodonFake extends FakeServer {
       const id = String(nextId);
       const status = {
         id, created_at: new Date(now).toISOString(), in_reply_to_id: post.replyTo ?? null, visibility: 'public',
-        content: `<p>${escape(post.text)}</p>`, url: `https://mastodon.invalid/@crier/${id}`, account: { id: '1', username: 'crier', acct: 'crier' },
+        content: `<p>${escapeHtml(post.text)}</p>`, url: `https://mastodon.invalid/@crier/${id}`, account: { id: '1', username: 'crier', acct: 'crier' },
       };
       if (post.idempotencyKey) byKey.set(post.idempotencyKey, status);
       return { status: 200, headers: rateHeaders(), body: status };
@@ -85,5 +86,3 @@ function readPost(req: RecordedRequest): MastodonPost {
     ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
   };
 }
-
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
