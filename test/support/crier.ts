@@ -34,12 +34,13 @@ export interface TestCrierOptions {
   env?: Record<string, string>;
   overrides?: CrierOverrides;
   slackWebhooks?: boolean;
+  teamsWebhooks?: boolean;
 }
 
 export async function startTestCrier(dialect: DialectName, options: TestCrierOptions = {}): Promise<TestCrier> {
   const testStore = await openTestStore(dialect);
   const sandbox = await new Sandbox().start();
-  const audience = await seedCustomers(testStore.db, options.recipients ?? 10, { slackWebhooks: options.slackWebhooks ?? true });
+  const audience = await seedCustomers(testStore.db, options.recipients ?? 10, { slackWebhooks: options.slackWebhooks ?? true, teamsWebhooks: options.teamsWebhooks });
   const scriptVersionId = await seedApprovedScript(testStore.db);
   const config = loadConfig({
     DATABASE_URL: testStore.location, PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: 'k'.repeat(32), API_TOKEN: 't'.repeat(24),
