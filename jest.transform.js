@@ -5,7 +5,7 @@ const crypto = require('node:crypto');
 
 module.exports = {
   process(source, filename) {
-    const { code, map } = transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20', sourcemap: 'external', sourcefile: filename });
+    const { code, map } = transformSync(source, { loader: filename.endsWith('.js') ? 'js' : 'ts', format: 'cjs', target: 'node20', sourcemap: 'external', sourcefile: filename });
     return { code, map };
   },
   getCacheKey(source, filename) {

@@ -14,12 +14,11 @@
  * Exit code 0, or 1 when a run hit its time limit or the bench failed, 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { CHANNELS } from '../src/channels/provider';
 import { loadConfig } from '../src/config';
 import { FakeHost } from './lib/bench-fakes';
 import { measureSmsLimit } from './lib/bench-limit';
 import { benchReport, formatReport } from './lib/bench-report';
-import { runBroadcast, type RunOptions, type RunResult } from './lib/bench-run';
+import { BENCH_CHANNELS, runBroadcast, type RunOptions, type RunResult } from './lib/bench-run';
 import { startThrowawayPostgres } from './lib/bench-postgres';
 import { createBenchStore, type StoreKind } from './lib/bench-store';
 
@@ -83,8 +82,8 @@ async function main(args: Args): Promise<number> {
         await store.dispose();
       }
     };
-    await run({ env: laneEnv, hangSms: false, waitFor: CHANNELS, nextUpdate: '14:00 UTC' }, Math.min(WARMUP_RECIPIENTS, args.recipients));
-    const baseline = await run({ env: laneEnv, hangSms: false, waitFor: CHANNELS, nextUpdate: '14:30 UTC' });
+    await run({ env: laneEnv, hangSms: false, waitFor: BENCH_CHANNELS, nextUpdate: '14:00 UTC' }, Math.min(WARMUP_RECIPIENTS, args.recipients));
+    const baseline = await run({ env: laneEnv, hangSms: false, waitFor: BENCH_CHANNELS, nextUpdate: '14:30 UTC' });
     progress(`SMS limit: ${baseline.lanes.sms.requests} messages by a bare SDK loop…`);
     const limit = await measureSmsLimit(fakes, { messages: baseline.lanes.sms.requests, concurrency: config.LANE_SMS_CONCURRENCY, validitySeconds: config.SMS_VALIDITY_SECONDS });
     const hung = await run({ env: { ...laneEnv, PROVIDER_TIMEOUT_MS: HUNG_TIMEOUT_MS }, hangSms: true, waitFor: ['email', 'slack', 'x'], nextUpdate: '15:00 UTC' });

@@ -80,6 +80,19 @@ const schema = z.object({
   CHANNEL_CHECK_MINUTES: positiveInt.max(1440, { error: 'must be at most 1440 (a day)' }).default(5),
   RECURRENCE_WINDOW_DAYS: positiveInt.max(90, { error: 'must be at most 90' }).default(3),
   MONITOR_TICK_MS: positiveInt.min(100, { error: 'must be at least 100' }).default(5_000),
+
+  MASTODON_URL: z.url({ error: 'must be your Mastodon server, such as https://mastodon.social' }).optional(),
+  MASTODON_ACCESS_TOKEN: nonEmpty,
+  BLUESKY_SERVICE: z.url({ error: 'must be your Bluesky service, such as https://bsky.social' }).default('https://bsky.social'),
+  BLUESKY_IDENTIFIER: nonEmpty,
+  BLUESKY_APP_PASSWORD: nonEmpty,
+  TEAMS_WEBHOOKS_LIVE: z.stringbool({ error: 'must be true or false' }).default(false),
+  LANE_MASTODON_CONCURRENCY: positiveInt.default(1),
+  LANE_BLUESKY_CONCURRENCY: positiveInt.default(1),
+  LANE_TEAMS_CONCURRENCY: positiveInt.default(4),
+  LANE_MASTODON_RATE: positiveInt.optional(),
+  LANE_BLUESKY_RATE: positiveInt.optional(),
+  LANE_TEAMS_RATE: positiveInt.optional(),
 });
 
 export type Env = z.infer<typeof schema>;

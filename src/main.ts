@@ -95,8 +95,15 @@ export async function buildCrier(config: Config, logger: Logger, overrides: Crie
     config, sandbox, publicUrl,
     failover: { timeoutMs: config.PROVIDER_TIMEOUT_MS, breaker: overrides.breaker ?? { threshold: 5, cooldownMs: 30_000 }, observe: metrics.observeProvider },
   });
-  const concurrency = { email: config.LANE_EMAIL_CONCURRENCY, sms: config.LANE_SMS_CONCURRENCY, slack: config.LANE_SLACK_CONCURRENCY, x: config.LANE_X_CONCURRENCY, webhook: config.LANE_WEBHOOK_CONCURRENCY };
-  const rate = { email: config.LANE_EMAIL_RATE, sms: config.LANE_SMS_RATE, slack: config.LANE_SLACK_RATE, x: config.LANE_X_RATE, webhook: config.LANE_WEBHOOK_RATE };
+  const concurrency = {
+    email: config.LANE_EMAIL_CONCURRENCY, sms: config.LANE_SMS_CONCURRENCY, slack: config.LANE_SLACK_CONCURRENCY, x: config.LANE_X_CONCURRENCY,
+    mastodon: config.LANE_MASTODON_CONCURRENCY, bluesky: config.LANE_BLUESKY_CONCURRENCY, teams: config.LANE_TEAMS_CONCURRENCY,
+    webhook: config.LANE_WEBHOOK_CONCURRENCY,
+  };
+  const rate = {
+    email: config.LANE_EMAIL_RATE, sms: config.LANE_SMS_RATE, slack: config.LANE_SLACK_RATE, x: config.LANE_X_RATE,
+    mastodon: config.LANE_MASTODON_RATE, bluesky: config.LANE_BLUESKY_RATE, teams: config.LANE_TEAMS_RATE, webhook: config.LANE_WEBHOOK_RATE,
+  };
   const dispatcher = new Dispatcher({
     store,
     lanes: Object.fromEntries(Object.entries(channels.chains).map(([ch, chain]) => [ch, { chain, concurrency: concurrency[ch as keyof typeof concurrency], ratePerSecond: rate[ch as keyof typeof rate] }])),

@@ -6,6 +6,10 @@ import { publishUpdate } from '../../src/incidents/publish.service';
 import { buildCrier, type Crier } from '../../src/main';
 import { SCRIPT_VARIABLES } from './seed';
 
+/** The channels the benchmark publishes to and reports; the other lanes stay idle. */
+export const BENCH_CHANNELS = ['email', 'sms', 'slack', 'x'] as const satisfies readonly Channel[];
+export type BenchChannel = (typeof BENCH_CHANNELS)[number];
+
 /**
  * One Crier under measurement, whether it runs in the bench's process (the embedded run) or in a
  * child of its own (each of --instances N): it publishes, and reports its lanes' counters, its
@@ -59,13 +63,13 @@ export class LocalInstance implements BenchInstance {
     const t0 = Date.now();
     const published = await publishUpdate(crier.store.db, {
       incident: { title: 'Checkout failing', impact: 'major', components: [] }, status: 'investigating', scriptVersionId,
-      variables: { ...SCRIPT_VARIABLES, next_update: nextUpdate }, audiences: ['customers'], channels: [...CHANNELS],
+      variables: { ...SCRIPT_VARIABLES, next_update: nextUpdate }, audiences: ['customers'], channels: [...BENCH_CHANNELS],
     }, {
       actor: 'bench', brandName: crier.config.BRAND_NAME, statusPageUrl: `${crier.url()}/status`, teamSlackChannels: [], now: t0,
       enqueue: (trx, channels) => crier.queue.enqueue(trx, channels),
     });
     const publishMs = Date.now() - t0;
-    crier.dispatcher.wake(CHANNELS);
+    crier.dispatcher.wake(BENCH_CHANNELS);
     this.rss.sample();
     return { t0, publishMs, deliveries: published.deliveries };
   }

@@ -1,6 +1,5 @@
-import { CHANNELS, type Channel } from '../../src/channels/provider';
 import type { SmsLimit } from './bench-limit';
-import type { RunResult } from './bench-run';
+import { BENCH_CHANNELS, type BenchChannel, type RunResult } from './bench-run';
 
 /**
  * The bench's result as one JSON object (the D6 fields, then extras) and as a table with each
@@ -33,10 +32,10 @@ function measuredFields(setup: BenchSetup, baseline: RunResult, limit: SmsLimit,
     firstRequestMs: baseline.firstRequestMs,
     peakRssMb: round(baseline.peakRssMb, 1),
     cpuUsPerDelivery: round(baseline.cpuUs / baseline.deliveries, 1),
-    lanes: Object.fromEntries(CHANNELS.map((ch) => {
+    lanes: Object.fromEntries(BENCH_CHANNELS.map((ch) => {
       const l = baseline.lanes[ch];
       return [ch, { deliveries: l.deliveries, requests: l.requests, seconds: round(l.seconds, 3), perSecond: round(l.perSecond, 1), laneRequests: l.laneRequests, failed: l.failed, retried: l.retried }];
-    })) as Record<Channel, { deliveries: number; requests: number; seconds: number; perSecond: number; laneRequests: number; failed: number; retried: number }>,
+    })) as Record<BenchChannel, { deliveries: number; requests: number; seconds: number; perSecond: number; laneRequests: number; failed: number; retried: number }>,
     limit: { sms: { perSecond: round(limit.perSecond, 1), seconds: round(limit.seconds, 3), requests: limit.requests, concurrency: limit.concurrency } },
     isolation: {
       hungLane: 'sms' as const,
@@ -89,7 +88,7 @@ export function formatReport(r: BenchReport): string {
     `CPU per delivery              ${n(r.cpuUsPerDelivery, 1)} µs`,
     '',
     `${'lane'.padEnd(6)}${'deliveries'.padStart(12)}${'requests'.padStart(10)}${'seconds'.padStart(10)}${'per second'.padStart(12)}`,
-    ...CHANNELS.map((ch) => {
+    ...BENCH_CHANNELS.map((ch) => {
       const l = r.lanes[ch];
       return `${ch.padEnd(6)}${n(l.deliveries).padStart(12)}${n(l.requests).padStart(10)}${n(l.seconds, 3).padStart(10)}${n(l.perSecond, 1).padStart(12)}${l.failed ? `  (${n(l.failed)} failed)` : ''}${l.retried ? `  (${n(l.retried)} retried)` : ''}`;
     }),

@@ -1,8 +1,10 @@
-import { CHANNELS, type Channel } from '../../src/channels/provider';
+import type { Channel } from '../../src/channels/provider';
 import { ChildInstance } from './bench-cluster';
 import type { FakeHost } from './bench-fakes';
-import { LocalInstance, startCrier, type BenchInstance, type InstanceStats } from './bench-instance';
+import { BENCH_CHANNELS, LocalInstance, startCrier, type BenchChannel, type BenchInstance, type InstanceStats } from './bench-instance';
 import type { BenchStore } from './bench-store';
+
+export { BENCH_CHANNELS, type BenchChannel };
 
 /**
  * One measured broadcast: Crier built in this process (or N Criers, each in a child process, on
@@ -33,7 +35,7 @@ export interface RunResult {
   peakRssMb: number;
   cpuUs: number;
   deliveries: number;
-  lanes: Record<Channel, LaneResult>;
+  lanes: Record<BenchChannel, LaneResult>;
   timedOut: boolean;
 }
 
@@ -59,6 +61,8 @@ export function liveProviderEnv(fakes: FakeHost): Record<string, string> {
     TWILIO_API_URL: urls.twilio, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: '+15005550006',
     SLACK_API_URL: urls.slack, SLACK_BOT_TOKEN: 'xoxb-bench',
     X_API_URL: urls.x, X_APP_KEY: 'k', X_APP_SECRET: 's', X_ACCESS_TOKEN: 't', X_ACCESS_SECRET: 's',
+    // Not measured and never sent to; set as live so the measured process starts no sandbox.
+    MASTODON_URL: urls.x, MASTODON_ACCESS_TOKEN: 'bench', BLUESKY_SERVICE: urls.x, BLUESKY_IDENTIFIER: 'bench', BLUESKY_APP_PASSWORD: 'bench', TEAMS_WEBHOOKS_LIVE: 'true',
   };
 }
 
@@ -98,9 +102,9 @@ async function measure(instances: BenchInstance[], o: RunOptions): Promise<RunRe
   }, o.timeoutMs);
   const counts = await o.fakes.counts();
 
-  const requests: Record<Channel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x, webhook: 0 };
+  const requests: Record<BenchChannel, number> = { email: counts.sendgrid + counts.smtp, sms: counts.twilio, slack: counts.slack, x: counts.x };
   const times = (ch: Channel, key: 'firstRequestAt' | 'lastSettledAt') => stats.map((s) => s.lanes[ch][key]).filter((t): t is number => t !== null);
-  const lanes = Object.fromEntries(CHANNELS.map((ch) => {
+  const lanes = Object.fromEntries(BENCH_CHANNELS.map((ch) => {
     const last = times(ch, 'lastSettledAt');
     const seconds = last.length > 0 ? (Math.max(...last) - t0) / 1000 : 0;
     const deliveries = total(ch, 'sent');
@@ -108,9 +112,9 @@ async function measure(instances: BenchInstance[], o: RunOptions): Promise<RunRe
       deliveries, requests: requests[ch], laneRequests: total(ch, 'requests'), failed: total(ch, 'failed'), retried: total(ch, 'retried'),
       seconds, perSecond: seconds > 0 ? deliveries / seconds : 0, done: isDone(ch),
     }];
-  })) as Record<Channel, LaneResult>;
-  const firstAt = Math.min(...CHANNELS.flatMap((ch) => times(ch, 'firstRequestAt')));
-  const deliveries = CHANNELS.reduce((n, ch) => n + lanes[ch].deliveries, 0);
+  })) as Record<BenchChannel, LaneResult>;
+  const firstAt = Math.min(...BENCH_CHANNELS.flatMap((ch) => times(ch, 'firstRequestAt')));
+  const deliveries = BENCH_CHANNELS.reduce((n, ch) => n + lanes[ch].deliveries, 0);
   return {
     publishMs: published.publishMs, firstRequestMs: firstAt - t0,
     rssBeforeMb: Math.max(...stats.map((s) => s.rssBeforeMb)), peakRssMb: Math.max(...stats.map((s) => s.peakRssMb)),

@@ -5,8 +5,9 @@ import { newWebhookSecret, sealWebhookSecret } from '../../src/subscriptions/web
 
 /**
  * Bulk seeding for the benchmark, the fault tests and the demo: N customers, each with an email
- * address, a phone number, a Slack incoming webhook and optionally a signed webhook of their own
- * (each with its own secret), all with confirmed consent; and one approved script. Inserted in chunks straight into the tables, because 100,000 contacts through
+ * address, a phone number, a Slack incoming webhook, optionally a Teams webhook and a signed
+ * webhook of their own (each with its own secret), all with confirmed consent; and one approved
+ * script. Inserted in chunks straight into the tables, because 100,000 contacts through
  * the per-row repositories would measure the seeding, not the sending.
  */
 export interface SeededAudience {
@@ -17,6 +18,7 @@ export interface SeededAudience {
   webhook: string[];
   /** Each seeded webhook URL's signing secret, as the subscriber would hold it. */
   webhookSecrets: Map<string, string>;
+  teams: string[];
 }
 
 const CHUNK = 400;
@@ -28,6 +30,8 @@ export function phoneFor(n: number): string {
 export interface SeedOptions {
   slackWebhooks?: boolean;
   slackWebhookBase?: string;
+  /** Give each customer a Teams incoming webhook (the sandbox posts these to its Teams fake). */
+  teamsWebhooks?: boolean;
   prefix?: string;
   /** Give each customer a signed webhook under this base URL, its secret sealed with secretKey. */
   webhooks?: { base: string; secretKey: string };
@@ -36,7 +40,7 @@ export interface SeedOptions {
 export async function seedCustomers(db: Kysely<Database>, count: number, options: SeedOptions = {}): Promise<SeededAudience> {
   const prefix = options.prefix ?? 'c';
   const now = Date.now();
-  const seeded: SeededAudience = { contacts: count, email: [], sms: [], slack: [], webhook: [], webhookSecrets: new Map() };
+  const seeded: SeededAudience = { contacts: count, email: [], sms: [], slack: [], teams: [], webhook: [], webhookSecrets: new Map() };
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);
     const contacts = await db
@@ -52,6 +56,7 @@ export async function seedCustomers(db: Kysely<Database>, count: number, options
       ];
       if (options.slackWebhooks) rows.push({ contact_id: c.id, channel: 'slack', address: `${options.slackWebhookBase ?? 'https://hooks.slack.com'}/services/T0SEED/B${prefix}${n}/x`, created_at: now });
       if (options.webhooks) rows.push({ contact_id: c.id, channel: 'webhook', address: `${options.webhooks.base}/hooks/${prefix}${n}`, created_at: now });
+      if (options.teamsWebhooks) rows.push({ contact_id: c.id, channel: 'teams', address: `https://seed.webhook.office.com/webhookb2/${prefix}${n}/IncomingWebhook/x`, created_at: now });
       return rows;
     });
     const inserted = await db.insertInto('addresses').values(addresses).returning(['id', 'contact_id', 'channel', 'address']).execute();
@@ -63,7 +68,7 @@ export async function seedCustomers(db: Kysely<Database>, count: number, options
         webhook_secret: a.channel === 'webhook' && options.webhooks ? sealWebhookSecret(options.webhooks.secretKey, secretFor(seeded, a.address)) : null,
       })))
       .execute();
-    for (const a of inserted) (seeded[a.channel as 'email' | 'sms' | 'slack' | 'webhook'] as string[]).push(a.address);
+    for (const a of inserted) (seeded[a.channel as 'email' | 'sms' | 'slack' | 'teams' | 'webhook'] as string[]).push(a.address);
   }
   return seeded;
 }

@@ -11,6 +11,9 @@ import { SlackWebhookProvider } from './slack-webhook.provider';
 import { TwilioSmsProvider, closeTwilioClient, createTwilioClient } from './sms-twilio.provider';
 import { WebhookHttpProvider } from './webhook-http.provider';
 import { XPostProvider, closeXClient, createXClient } from './x-twitter.provider';
+import { MastodonPostProvider, createMastodonClient } from './social-mastodon.provider';
+import { BlueskyPostProvider, createBlueskyAgent } from './bluesky-atproto.provider';
+import { TeamsWebhookProvider } from './teams-webhook.provider';
 
 /**
  * Picks each channel's providers from the config: live where credentials are given, the
@@ -41,6 +44,10 @@ export function liveChannels(config: Config): Record<Channel, boolean> {
     // Webhooks need no account: they always go to the subscribers' own URLs (in the sandbox, to
     // the webhook fake when ALLOW_LOOPBACK_WEBHOOKS lets subscribers point there).
     webhook: true,
+    mastodon: Boolean(config.MASTODON_URL && config.MASTODON_ACCESS_TOKEN),
+    bluesky: Boolean(config.BLUESKY_IDENTIFIER && config.BLUESKY_APP_PASSWORD),
+    // Teams has no account: subscribers' webhook URLs are posted to for real once this is set.
+    teams: config.TEAMS_WEBHOOKS_LIVE,
   };
 }
 
@@ -92,9 +99,21 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
   const webhooks = new WebhookHttpProvider({ allowLoopback: c.ALLOW_LOOPBACK_WEBHOOKS, timeoutMs: Math.max(1, Math.floor(c.PROVIDER_TIMEOUT_MS * 0.9)) });
   closers.push(() => webhooks.close());
 
+  const mastodon = new MastodonPostProvider(createMastodonClient(live.mastodon
+    ? { url: c.MASTODON_URL as string, accessToken: c.MASTODON_ACCESS_TOKEN as string, timeoutMs: c.PROVIDER_TIMEOUT_MS }
+    : { url: fake().mastodon.url, accessToken: Sandbox.credentials.mastodonAccessToken, timeoutMs: c.PROVIDER_TIMEOUT_MS }));
+  const bluesky = live.bluesky
+    ? new BlueskyPostProvider(createBlueskyAgent({ service: c.BLUESKY_SERVICE, timeoutMs: c.PROVIDER_TIMEOUT_MS }), { identifier: c.BLUESKY_IDENTIFIER as string, password: c.BLUESKY_APP_PASSWORD as string })
+    : new BlueskyPostProvider(createBlueskyAgent({ service: fake().bluesky.url, timeoutMs: c.PROVIDER_TIMEOUT_MS }), Sandbox.credentials.bluesky);
+  const teams = new TeamsWebhookProvider({ timeoutMs: c.PROVIDER_TIMEOUT_MS, allowLoopback: c.ALLOW_LOOPBACK_WEBHOOKS, redirectTo: live.teams ? undefined : fake().teams.url });
+  closers.push(() => teams.close());
+
   const chain = (providers: Provider[]) => new FailoverChain(providers, failover);
   return {
-    chains: { email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]), webhook: chain([webhooks]) },
+    chains: {
+      email: chain(email), sms: chain([sms]), slack: chain([new SlackWebApiProvider(slackApi), webhook]), x: chain([new XPostProvider(xClient)]), webhook: chain([webhooks]),
+      mastodon: chain([mastodon]), bluesky: chain([bluesky]), teams: chain([teams]),
+    },
     sandboxed: (Object.keys(live) as Channel[]).filter((ch) => !live[ch]),
     checks,
     close: async () => {

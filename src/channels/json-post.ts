@@ -53,3 +53,10 @@ export class JsonPoster {
     this.httpsAgent.destroy();
   }
 }
+
+/** The sandbox's rewrite: the same path and query on the fake's origin; the URL itself when live. */
+export function redirected(address: string, redirectTo: string | undefined): string {
+  if (!redirectTo) return address;
+  const url = new URL(address);
+  return new URL(url.pathname + url.search, redirectTo).toString();
+}

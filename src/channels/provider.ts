@@ -1,8 +1,10 @@
 /**
  * Terminology used across channels/ and delivery/:
  * - message: what one recipient gets on one channel (subject/text/html, already rendered).
- * - channel: a way to reach people: email, sms, slack, x, webhook (a subscriber's signed JSON endpoint).
- * - provider: one hosted platform that can carry a channel (sendgrid, smtp, twilio, slack, x).
+ * - channel: a way to reach people: email, sms, slack, x, mastodon, bluesky, teams, webhook (a
+ *   subscriber's signed JSON endpoint).
+ * - provider: one hosted platform that can carry a channel (sendgrid, smtp, twilio, slack, x,
+ *   a Mastodon server, a Bluesky PDS, Microsoft Teams, the subscriber's own HTTP server).
  *   A channel has an ordered chain of providers; the first that accepts wins (failover).
  * - lane: the worker that drains one channel's deliveries; lanes share nothing that can block.
  * - delivery: one outbox row, recipient × channel × update; it ends in a terminal state
@@ -10,14 +12,14 @@
  * - attempt: one claim of a delivery by a lane; a provider request happens inside it.
  */
 
-export const CHANNELS = ['email', 'sms', 'slack', 'x', 'webhook'] as const;
+export const CHANNELS = ['email', 'sms', 'slack', 'x', 'mastodon', 'bluesky', 'teams', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** One recipient's message on one channel. Fields a channel does not use are left out. */
 export interface OutboundMessage {
   deliveryId: number;
   channel: Channel;
-  /** email address, E.164 phone, Slack channel id, Slack incoming-webhook URL, webhook URL, or '' for X. */
+  /** email address, E.164 phone, Slack channel id or incoming-webhook URL, Teams webhook URL, webhook URL, or '' for X, Mastodon and Bluesky. */
   address: string;
   subject?: string;
   text: string;
@@ -28,8 +30,10 @@ export interface OutboundMessage {
   headers?: Record<string, string>;
   /** Messages with the same contentKey share subject/text/html and may ride one provider request. */
   contentKey: string;
-  /** X: post as a reply to this post id, so one incident's updates form a thread. */
+  /** X, Mastodon, Bluesky: post as a reply to this post, so one incident's updates form a thread. */
   replyToId?: string;
+  /** Teams: the Adaptive Card to post; built from subject and text when absent. */
+  card?: Record<string, unknown>;
   /** SMS: seconds after which the carrier should drop a stale message. */
   validitySeconds?: number;
   /** Webhook: the JSON body, and the subscriber's secret the provider signs it with at send time. */

@@ -1,4 +1,4 @@
-import { JsonPoster, type JsonReply } from './json-post';
+import { JsonPoster, redirected, type JsonReply } from './json-post';
 import { DeliveryError, type OutboundMessage, type Provider, type SendOutcome } from './provider';
 import { retryAfterMs } from './request-timing';
 
@@ -33,19 +33,13 @@ export class SlackWebhookProvider implements Provider {
     if (!message || messages.length > this.maxBatch) throw new RangeError(`${this.id} sends one message per call`);
     let reply: JsonReply;
     try {
-      reply = await this.poster.post(this.target(message.address), JSON.stringify({ text: message.text }), { 'content-type': 'application/json' }, signal);
+      reply = await this.poster.post(redirected(message.address, this.options.redirectTo), JSON.stringify({ text: message.text }), { 'content-type': 'application/json' }, signal);
     } catch (err) {
       const code = signal.aborted ? 'timeout' : (err as NodeJS.ErrnoException).code;
       throw new DeliveryError(`Slack webhook unreachable: ${String(err)}`, this.id, true, { code, maybeSent: code !== 'ECONNREFUSED', cause: err });
     }
     if (reply.status >= 200 && reply.status < 300) return [{ ok: true }];
     throw classifyWebhookReply(reply, this.id);
-  }
-
-  private target(address: string): string {
-    if (!this.options.redirectTo) return address;
-    const url = new URL(address);
-    return new URL(url.pathname + url.search, this.options.redirectTo).toString();
   }
 
   async close(): Promise<void> {

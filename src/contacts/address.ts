@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { AddressesTable } from '../store/schema';
 
-export const ADDRESS_CHANNELS = ['email', 'sms', 'slack', 'webhook'] as const;
-/** How an address is reached: email address, E.164 number, Slack target or signed-webhook URL. X is a broadcast channel with no per-contact address. */
+export const ADDRESS_CHANNELS = ['email', 'sms', 'slack', 'webhook', 'teams'] as const;
+/** How an address is reached: email address, E.164 number, Slack target, signed-webhook URL or Teams webhook URL. X, Mastodon and Bluesky are broadcast channels with no per-contact address. */
 export type AddressChannel = (typeof ADDRESS_CHANNELS)[number];
 
 export interface Address {

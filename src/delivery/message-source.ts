@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { OutboundMessage, Channel } from '../channels/provider';
 import { unsubscribeHeaders, type RenderedUpdate } from '../render';
 import { escapeHtml } from '../render/email';
+import { threadOf } from '../incidents/incident-thread.repository';
 import type { Database } from '../store/schema';
 import type { DeliveryRow } from './delivery.repository';
 import type { MessageSource } from './lane';
@@ -72,6 +73,11 @@ export class RenderedMessageSource implements MessageSource {
           ...base, text: rendered.page.title,
           webhook: await this.webhooks.build(row, this.options.unsubscribeUrl('webhook', row.address)),
         };
+      case 'mastodon':
+      case 'bluesky':
+        return { ...base, text: rendered[channel].text, replyToId: await threadOf(this.db, incidentId, channel) };
+      case 'teams':
+        return { ...base, subject: rendered.page.title, text: rendered.teams.text, card: rendered.teams.card };
     }
   }
 

@@ -24,7 +24,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export const KINDS: Partial<Record<Audience, ContactKind>> = { customers: 'customer', resellers: 'reseller' };
 /** Contact addresses reachable on each delivery channel (Slack: subscribers' incoming webhooks). */
-export const ADDRESS_CHANNEL: Partial<Record<Channel, AddressChannel>> = { email: 'email', sms: 'sms', slack: 'slack', webhook: 'webhook' };
+export const ADDRESS_CHANNEL: Partial<Record<Channel, AddressChannel>> = { email: 'email', sms: 'sms', slack: 'slack', teams: 'teams', webhook: 'webhook' };
 
 export const contactKinds = (spec: AudienceSpec) => spec.audiences.map((a) => KINDS[a]).filter((k): k is ContactKind => k !== undefined);
 
@@ -44,14 +44,16 @@ export const OUTCOMES = [
 ] as const;
 export type SkipReason = NonNullable<(typeof OUTCOMES)[number]['skipReason']>;
 
-/** A delivery the business owes itself or the public: team members, team Slack channels, the X post. */
+const BROADCAST_CHANNELS: Channel[] = ['x', 'mastodon', 'bluesky'];
+
+/** A delivery the business owes itself or the public: team members, team Slack channels, the social posts. */
 export interface OwnDelivery {
   channel: Channel;
   address: string;
   skipReason: SkipReason | null;
 }
 
-/** The team's, the team channels' and the X post's deliveries, once per channel and address, in a fixed order. */
+/** The team's, the team channels' and the social posts' deliveries, once per channel and address, in a fixed order. */
 export async function ownDeliveries(db: Db, spec: AudienceSpec): Promise<OwnDelivery[]> {
   const rows: OwnDelivery[] = [];
   if (spec.audiences.includes('team')) {
@@ -65,7 +67,8 @@ export async function ownDeliveries(db: Db, spec: AudienceSpec): Promise<OwnDeli
     }
   }
   if (spec.channels.includes('slack')) for (const address of spec.teamSlackChannels) rows.push({ channel: 'slack', address, skipReason: null });
-  if (spec.channels.includes('x')) rows.push({ channel: 'x', address: '', skipReason: null });
+  // Broadcast channels: one post from the business's own account per update.
+  for (const channel of BROADCAST_CHANNELS) if (spec.channels.includes(channel)) rows.push({ channel, address: '', skipReason: null });
   const seen = new Set<string>();
   return rows.filter((r) => {
     const id = `${r.channel}\u0000${r.address}`;

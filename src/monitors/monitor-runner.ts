@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { CHANNELS } from '../channels/provider';
 import type { PublishContext } from '../incidents/publish.service';
 import { HISTORY_DAYS } from '../status/snapshot';
 import type { Database } from '../store/schema';
@@ -16,7 +17,8 @@ export interface MonitorRunnerDeps {
 }
 
 const BATCH = 4;
-const WAKE = ['email', 'sms', 'slack', 'x'];
+// An automatic first notice goes out on every channel its script offers.
+const WAKE: string[] = [...CHANNELS];
 
 /**
  * Runs the checks that are due, on the `monitor-checks` timer. Each check is claimed by moving

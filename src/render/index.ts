@@ -4,6 +4,8 @@ import { renderSms, type SmsEncoding } from './sms';
 import { fillTemplate, missingVariables, MissingVariablesError } from './template';
 import { normaliseWhitespace } from './text';
 import { renderXPost } from './x';
+import { BLUESKY_MAX_GRAPHEMES, MASTODON_DEFAULT_MAX_CHARACTERS, blueskyLength, mastodonLength, renderSocialPost } from './social';
+import { renderTeams } from './teams';
 
 /** A likely question from a caller and the answer staff give. */
 export interface PhoneQa {
@@ -49,6 +51,11 @@ export interface RenderedUpdate {
   sms: { text: string; segments: number; encoding: SmsEncoding };
   slack: RenderedSlack;
   x: { text: string; weightedLength: number };
+  /** Mastodon and Bluesky post the X text (the script's social text), measured their own way. */
+  mastodon: { text: string; length: number };
+  bluesky: { text: string; length: number };
+  /** Teams gets the status page's wording (the email's subject and body) as an Adaptive Card. */
+  teams: { text: string; card: Record<string, unknown> };
   phone: { talkingPoints: string; qa: PhoneQa[] };
   reseller: { text: string };
 }
@@ -98,12 +105,18 @@ export function renderUpdate(input: RenderUpdateInput): RenderedUpdate {
   // The email subject is the update's headline; a Slack header is plain_text, so it stays unescaped.
   const slack = renderSlack({ title: email.subject, body: filled.slack, statusLabel, link: statusPageUrl });
   const x = renderXPost(filled.x, { link: statusPageUrl });
+  const mastodon = renderSocialPost(filled.x, { link: statusPageUrl, measure: mastodonLength, max: MASTODON_DEFAULT_MAX_CHARACTERS });
+  const bluesky = renderSocialPost(filled.x, { link: statusPageUrl, measure: blueskyLength, max: BLUESKY_MAX_GRAPHEMES });
+  const teams = renderTeams({ title: email.subject, body: normaliseWhitespace(filled.emailBody), statusLabel, link: statusPageUrl });
   return {
     page: { title: email.subject, body: filled.emailBody },
     email,
     sms: { text: sms.text, segments: sms.segments, encoding: sms.encoding },
     slack,
     x: { text: x.text, weightedLength: x.weightedLength },
+    mastodon,
+    bluesky,
+    teams,
     phone: { talkingPoints: normaliseWhitespace(filled.phone), qa: filled.phoneQa.map(({ question, answer }) => ({ question: question.trim(), answer: answer.trim() })) },
     reseller: { text: filled.reseller.trim() },
   };
@@ -115,3 +128,5 @@ export { escapeSlack } from './slack';
 export { smsSegments } from './sms';
 export { normaliseWhitespace } from './text';
 export { X_MAX_WEIGHTED_LENGTH, xPostLength, xWeightedLength } from './x';
+export { BLUESKY_MAX_GRAPHEMES, MASTODON_DEFAULT_MAX_CHARACTERS, blueskyLength, mastodonLength, socialPostLength } from './social';
+export { renderTeams, teamsCardTexts } from './teams';

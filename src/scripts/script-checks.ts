@@ -3,18 +3,20 @@ import {
   escapeSlack, fillTemplate, missingVariables, normaliseWhitespace, renderUpdate, smsSegments, templateProblem, xPostLength,
   X_MAX_WEIGHTED_LENGTH, type RenderedUpdate,
 } from '../render';
+import { socialLimits, type SocialMeasure } from './social-checks';
 import type { ScriptTexts, ScriptVersion } from './script-version';
 import { exampleValues, type VariableDeclaration } from './variables';
 
 /**
  * The checks a script version passes at approval (with its example values) and an update passes
  * at send (with the sender's values): every channel renders, the SMS fits its segment limit, the
- * X post fits 280 weighted characters. An empty channel text means the channel is not offered.
+ * X post fits 280 weighted characters, the Mastodon and Bluesky posts (the same social text) fit
+ * 500 characters and 300 graphemes. An empty channel text means the channel is not offered.
  */
 
 export const DEFAULT_SMS_MAX_SEGMENTS = 2;
 
-export const SCRIPT_CHANNELS = ['email', 'sms', 'slack', 'x', 'phone', 'reseller'] as const;
+export const SCRIPT_CHANNELS = ['email', 'sms', 'slack', 'x', 'phone', 'reseller', 'mastodon', 'bluesky', 'teams'] as const;
 export type ScriptChannel = (typeof SCRIPT_CHANNELS)[number];
 
 export interface CheckOptions {
@@ -32,6 +34,8 @@ export interface ScriptCheck {
   preview: RenderedUpdate | null;
   sms: { segments: number; encoding: string; characters: number; maxSegments: number } | null;
   x: { weightedLength: number; max: number } | null;
+  mastodon: SocialMeasure | null;
+  bluesky: SocialMeasure | null;
   /** Variables the texts use that have no value, in order of use. */
   missing: string[];
   problems: FieldProblem[];
@@ -49,6 +53,7 @@ export function scriptChannelsFor(channels: readonly string[]): ScriptChannel[] 
 
 const LABELS: Record<ScriptChannel, string> = {
   email: 'email', sms: 'SMS', slack: 'Slack', x: 'X post', phone: 'phone talking points', reseller: 'reseller note',
+  mastodon: 'Mastodon post (the X text)', bluesky: 'Bluesky post (the X text)', teams: 'Teams card (the email text)',
 };
 
 const filled = (s: string): boolean => s.trim() !== '';
@@ -58,6 +63,7 @@ export function offeredChannels(texts: ScriptTexts): ScriptChannel[] {
   const has: Record<ScriptChannel, boolean> = {
     email: filled(texts.emailBody), sms: filled(texts.sms), slack: filled(texts.slack), x: filled(texts.x),
     phone: filled(texts.phone) || texts.phoneQa.length > 0, reseller: filled(texts.reseller),
+    mastodon: filled(texts.x), bluesky: filled(texts.x), teams: filled(texts.emailBody),
   };
   return SCRIPT_CHANNELS.filter((c) => has[c]);
 }
@@ -82,11 +88,11 @@ export function checkTexts(texts: ScriptTexts, values: Record<string, string>, o
     return reason === undefined ? [] : [{ field, message: reason }];
   });
   problems.push(...broken);
-  if (broken.length > 0) return { offered, preview: null, sms: null, x: null, missing: [], problems };
+  if (broken.length > 0) return { offered, preview: null, sms: null, x: null, mastodon: null, bluesky: null, missing: [], problems };
 
   const missing = missingVariables(fields.map(([, t]) => t), values);
   problems.push(...missing.map((name) => ({ field: `variables.${name}`, message: 'has no value' })));
-  if (missing.length > 0) return { offered, preview: null, sms: null, x: null, missing, problems };
+  if (missing.length > 0) return { offered, preview: null, sms: null, x: null, mastodon: null, bluesky: null, missing, problems };
 
   const renderProblems = fields.flatMap(([field, template]) => {
     try {
@@ -97,7 +103,7 @@ export function checkTexts(texts: ScriptTexts, values: Record<string, string>, o
     }
   });
   problems.push(...renderProblems);
-  if (renderProblems.length > 0) return { offered, preview: null, sms: null, x: null, missing, problems };
+  if (renderProblems.length > 0) return { offered, preview: null, sms: null, x: null, mastodon: null, bluesky: null, missing, problems };
 
   const statusPageUrl = options.statusPageUrl ?? 'https://status.example.com/';
   const preview = renderUpdate({
@@ -114,12 +120,14 @@ export function checkTexts(texts: ScriptTexts, values: Record<string, string>, o
   if (x && wanted.includes('x') && x.weightedLength > x.max) {
     problems.push({ field: 'x', message: `the post with its status page link weighs ${x.weightedLength} characters; X allows ${x.max}` });
   }
+  const social = socialLimits(fillTemplate(texts.x, values), { statusPageUrl, offered, wanted });
+  problems.push(...social.problems);
   for (const channel of wanted) {
     if (offered.includes(channel) && renderedEmpty(channel, preview)) {
       problems.push({ field: channel, message: `the ${LABELS[channel]} renders to nothing with these values` });
     }
   }
-  return { offered, preview, sms, x, missing, problems };
+  return { offered, preview, sms, x, mastodon: social.mastodon, bluesky: social.bluesky, missing, problems };
 }
 
 function shapeProblems(texts: ScriptTexts, offered: ScriptChannel[], wanted: readonly ScriptChannel[]): FieldProblem[] {
@@ -142,7 +150,8 @@ function renderedEmpty(channel: ScriptChannel, r: RenderedUpdate): boolean {
     case 'email': return r.page.body.trim() === '';
     case 'sms': return r.sms.text === '';
     case 'slack': return r.slack.blocks.every((b) => b.type !== 'section');
-    case 'x': return r.x.weightedLength <= 23;
+    case 'x': case 'mastodon': case 'bluesky': return r.x.weightedLength <= 23;
+    case 'teams': return r.page.body.trim() === '';
     case 'phone': return r.phone.talkingPoints === '' && r.phone.qa.length === 0;
     case 'reseller': return r.reseller.text === '';
   }

@@ -13,6 +13,7 @@ import { webhookSubscribers } from './migrations/010-webhook-subscribers';
 import { followup } from './migrations/011-followup';
 import { recurrenceAndMonitors } from './migrations/012-recurrence-and-monitors';
 import { hotlineDrillsChecks } from './migrations/014-hotline-drills-checks';
+import { incidentThreads } from './migrations/015-incident-threads';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -30,6 +31,7 @@ function migrations(store: Store): Record<string, Migration> {
     '011-followup': followup(store.caps),
     '012-recurrence-and-monitors': recurrenceAndMonitors(store.caps),
     '014-hotline-drills-checks': hotlineDrillsChecks(store.caps),
+    '015-incident-threads': incidentThreads(store.caps),
   };
 }
 

@@ -119,6 +119,8 @@ export interface CommitmentsTable {
   id: Id; incident_id: number; what: string; contact_id: number | null; to_name: string | null; owner_id: number | null;
   due_at: number; reminded_at: number | null; kept_at: number | null; kept_by: string | null; created_by: string; created_at: number;
 }
+/** An incident's first post on Mastodon or Bluesky, which its later updates reply to. */
+export interface IncidentThreadsTable { incident_id: number; channel: string; post_ref: string; created_at: number }
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
 /** The small-problem log; `contact_id` is the customer who complained, when there is one. */
 export interface ProblemsTable { id: Id; category: string; contact_id: number | null; note: string; logged_by: string; created_at: number }
@@ -169,4 +171,5 @@ export interface Database {
   monitor_outages: MonitorOutagesTable;
   reviews: ReviewsTable;
   commitments: CommitmentsTable;
+  incident_threads: IncidentThreadsTable;
 }

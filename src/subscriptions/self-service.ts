@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.repository';
 import { normalizeAddress, type AddressChannel } from '../contacts/address';
 import { normalizePhone } from '../contacts/phone';
+import { teamsWebhookProblem } from '../channels/teams-url';
 import { newToken, tokenDigest, toSubscription, type Subscription } from '../contacts/subscription';
 import { AppError } from '../errors';
 import { componentKeys } from '../form-list';
@@ -13,15 +14,15 @@ import { webhookParts, type WebhookParts, type WebhookSubscriptionOptions } from
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_MS = 48 * 3_600_000;
 
-export const SELF_SERVICE_CHANNELS = ['email', 'sms', 'slack', 'webhook'] as const;
+export const SELF_SERVICE_CHANNELS = ['email', 'sms', 'slack', 'teams', 'webhook'] as const;
 export type SelfServiceChannel = (typeof SELF_SERVICE_CHANNELS)[number];
 
 const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10,200}$/;
 
 /** The public form as posted; the address is checked for its channel below. */
 export const subscribeForm = z.object({
-  channel: z.enum(SELF_SERVICE_CHANNELS, { error: 'choose email, text message (sms), Slack or webhook' }),
-  address: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(300, { error: 'must be at most 300 characters' }),
+  channel: z.enum(SELF_SERVICE_CHANNELS, { error: 'choose email, text message (sms), Slack, Microsoft Teams or webhook' }),
+  address: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(1000, { error: 'must be at most 1000 characters' }),
   components: componentKeys,
   /** Webhooks only: where the confirmation link and failure notices go. */
   contact_email: z.string().max(300, { error: 'must be at most 300 characters' }).optional(),
@@ -35,9 +36,11 @@ export interface SelfServiceOptions extends WebhookSubscriptionOptions {
   now: number;
 }
 
+const ADDRESS_NAMES: Record<Exclude<SelfServiceChannel, 'webhook'>, string> = { email: 'email address', sms: 'phone number', slack: 'Slack webhook URL', teams: 'Teams webhook URL' };
+
 /** The address in the form it is stored and matched in, or a problem naming the field. */
 export function checkAddress(channel: Exclude<SelfServiceChannel, 'webhook'>, raw: string, options: Pick<SelfServiceOptions, 'defaultPhoneCountry' | 'allowLoopbackWebhooks'>): string {
-  const bad = (message: string) => new AppError('invalid_input', `The ${channel === 'sms' ? 'phone number' : channel === 'slack' ? 'Slack webhook URL' : 'email address'} is not valid.`, [{ field: 'address', message }]);
+  const bad = (message: string) => new AppError('invalid_input', `The ${ADDRESS_NAMES[channel]} is not valid.`, [{ field: 'address', message }]);
   if (channel === 'email') {
     if (!z.email().safeParse(raw).success) throw bad('must be an email address, such as you@example.com');
     return normalizeAddress('email', raw);
@@ -46,6 +49,11 @@ export function checkAddress(channel: Exclude<SelfServiceChannel, 'webhook'>, ra
     const phone = normalizePhone(raw, options.defaultPhoneCountry);
     if (!phone.ok) throw bad(phone.reason);
     return phone.e164;
+  }
+  if (channel === 'teams') {
+    const problem = teamsWebhookProblem(raw, { allowLoopback: options.allowLoopbackWebhooks });
+    if (problem) throw bad(problem);
+    return raw;
   }
   const loopback = options.allowLoopbackWebhooks && /^http:\/\/127\.0\.0\.1:\d{1,5}\/[\x21-\x7e]{1,200}$/.test(raw);
   if (!SLACK_WEBHOOK.test(raw) && !loopback) throw bad('must be a Slack incoming webhook URL, https://hooks.slack.com/services/…');

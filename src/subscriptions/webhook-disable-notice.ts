@@ -6,6 +6,7 @@ import type { RenderedUpdate } from '../render';
 import { renderEmail } from '../render/email';
 import { renderSlack } from '../render/slack';
 import { renderSms } from '../render/sms';
+import { renderTeams } from '../render/teams';
 import type { Database } from '../store/schema';
 
 export interface NoticeContext {
@@ -25,6 +26,9 @@ function noticeSnapshot(url: string, reason: string, ctx: NoticeContext): Render
     sms: { text: sms.text, segments: sms.segments, encoding: sms.encoding },
     slack: renderSlack({ title: subject, body, statusLabel: 'Action needed', link: ctx.statusPageUrl }),
     x: { text: '', weightedLength: 0 },
+    mastodon: { text: '', length: 0 },
+    bluesky: { text: '', length: 0 },
+    teams: renderTeams({ title: subject, body, statusLabel: 'Action needed', link: ctx.statusPageUrl }),
     phone: { talkingPoints: '', qa: [] },
     reseller: { text: '' },
   };

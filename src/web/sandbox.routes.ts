@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Sandbox } from '../channels/sandbox';
 import { sendgridRecipients } from '../channels/sandbox/sendgrid.fake';
 import { slackPosts, slackWebhookPosts } from '../channels/sandbox/slack.fake';
+import { teamsCards } from '../channels/sandbox/teams.fake';
 import { rules, type Allow } from './access';
 import { sandboxPage } from './views/sandbox.view';
 
@@ -20,6 +21,9 @@ export function inbox(sandbox: Sandbox) {
     ]),
     x: last(sandbox.x.posts().map((p) => ({ via: 'x-twitter', to: p.replyTo ? `reply to ${p.replyTo}` : 'new thread', text: p.text }))),
     webhook: last(sandbox.webhook.posts().map((p) => ({ via: 'webhook-http', to: p.path, text: JSON.stringify(p.body, null, 2) ?? '' }))),
+    mastodon: last(sandbox.mastodon.posts().map((p) => ({ via: 'mastodon-masto', to: p.replyTo ? `reply to ${p.replyTo}` : 'new thread', text: p.text }))),
+    bluesky: last(sandbox.bluesky.posts().map((p) => ({ via: 'bluesky-atproto', to: p.reply ? `reply to ${p.reply.parent.uri}` : 'new thread', text: p.text }))),
+    teams: last(teamsCards(sandbox.teams).map((c) => ({ via: 'teams-webhook', to: c.path, text: c.texts.join('\n\n') }))),
   };
 }
 

@@ -26,7 +26,7 @@ const idParam = z.object({ id: z.coerce.number({ error: 'must be a number' }).in
 const listQuery = z.object({ state: z.enum(['approved', 'draft', 'all'], { error: 'must be approved, draft or all' }).optional() });
 const createBody = scriptInput.extend({ draft: draftInput.optional() });
 
-const checkJson = (c: ScriptCheck) => ({ offered: c.offered, sms: c.sms, x: c.x, missing: c.missing, problems: c.problems });
+const checkJson = (c: ScriptCheck) => ({ offered: c.offered, sms: c.sms, x: c.x, missing: c.missing, problems: c.problems, mastodon: c.mastodon, bluesky: c.bluesky });
 
 /** A service refusal that names no field gets one, so every API refusal says what it is about. */
 async function naming<T>(field: string, run: () => Promise<T>, forbiddenField = field): Promise<T> {

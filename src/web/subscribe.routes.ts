@@ -59,7 +59,7 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
 
   router.post('/', allow(rules.publicForm), deps.limit, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { channel: typeof body.channel === 'string' ? body.channel : undefined, address: typeof body.address === 'string' ? body.address.slice(0, 300) : undefined, contactEmail: typeof body.contact_email === 'string' ? body.contact_email.slice(0, 300) : undefined };
+    const values = { channel: typeof body.channel === 'string' ? body.channel : undefined, address: typeof body.address === 'string' ? body.address.slice(0, 1000) : undefined, contactEmail: typeof body.contact_email === 'string' ? body.contact_email.slice(0, 300) : undefined };
     // A bot fills every field; a person never sees this one. Answer as if it worked.
     if (typeof body.website === 'string' && body.website !== '') {
       res.type('html').send(subscribeSentPage(brand, values.channel ?? 'email'));

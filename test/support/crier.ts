@@ -36,6 +36,7 @@ export interface TestCrierOptions {
   slackWebhooks?: boolean;
   /** Seed each recipient a signed webhook pointing at the sandbox's webhook fake (loopback allowed). */
   webhooks?: boolean;
+  teamsWebhooks?: boolean;
 }
 
 export async function startTestCrier(dialect: DialectName, options: TestCrierOptions = {}): Promise<TestCrier> {
@@ -43,7 +44,7 @@ export async function startTestCrier(dialect: DialectName, options: TestCrierOpt
   const sandbox = await new Sandbox().start();
   const secretKey = 'k'.repeat(32);
   const webhooks = options.webhooks ? { base: sandbox.webhook.url, secretKey } : undefined;
-  const audience = await seedCustomers(testStore.db, options.recipients ?? 10, { slackWebhooks: options.slackWebhooks ?? true, webhooks });
+  const audience = await seedCustomers(testStore.db, options.recipients ?? 10, { slackWebhooks: options.slackWebhooks ?? true, webhooks, teamsWebhooks: options.teamsWebhooks });
   for (const [url, secret] of audience.webhookSecrets) sandbox.webhook.expectSecret(new URL(url).pathname, secret);
   const scriptVersionId = await seedApprovedScript(testStore.db);
   const config = loadConfig({

@@ -16,5 +16,5 @@ ${items.map((m) => html`<tr><td>${m.via}</td><td>${m.to}</td><td><pre>${'subject
 export function sandboxPage(inbox: Inbox): string {
   return page('Sandbox inbox · Crier', html`<h1>Sandbox inbox</h1>
 <p class="muted">Channels without credentials send to Crier's own fakes of each provider. Add credentials to <code>.env</code> to go live.</p>
-${section('Email', inbox.email)}${section('SMS', inbox.sms)}${section('Slack', inbox.slack)}${section('X', inbox.x)}${section('Webhooks', inbox.webhook)}`);
+${section('Email', inbox.email)}${section('SMS', inbox.sms)}${section('Slack', inbox.slack)}${section('X', inbox.x)}${section('Mastodon', inbox.mastodon)}${section('Bluesky', inbox.bluesky)}${section('Teams', inbox.teams)}${section('Webhooks', inbox.webhook)}`);
 }

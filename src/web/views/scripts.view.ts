@@ -55,6 +55,8 @@ ${check.offered.includes('email') ? html`<h3>Email</h3><p><strong>${p.email.subj
 ${check.sms ? html`<h3>SMS <span class="muted" data-measure="sms">${check.sms.segments} segment${check.sms.segments === 1 ? '' : 's'} (${check.sms.encoding}, ${check.sms.characters} characters; limit ${check.sms.maxSegments})</span></h3><pre class="text">${p.sms.text}</pre>` : ''}
 ${check.offered.includes('slack') ? html`<h3>Slack</h3><pre class="text">${p.slack.text}</pre>` : ''}
 ${check.x ? html`<h3>X post <span class="muted" data-measure="x">${check.x.weightedLength} of ${check.x.max} weighted characters</span></h3><pre class="text">${p.x.text}</pre>` : ''}
+${check.mastodon ? html`<h3>Mastodon post <span class="muted" data-measure="mastodon">${check.mastodon.length} of ${check.mastodon.max} characters</span></h3><pre class="text">${p.mastodon.text}</pre>` : ''}
+${check.bluesky ? html`<h3>Bluesky post <span class="muted" data-measure="bluesky">${check.bluesky.length} of ${check.bluesky.max} graphemes</span></h3><pre class="text">${p.bluesky.text}</pre>` : ''}
 ${check.offered.includes('phone') ? html`<h3>Phone</h3><pre class="text">${p.phone.talkingPoints}</pre>${p.phone.qa.map((qa) => html`<p><strong>${qa.question}</strong><br>${qa.answer}</p>`)}` : ''}
 ${check.offered.includes('reseller') ? html`<h3>Reseller note</h3><pre class="text">${p.reseller.text}</pre>` : ''}`}
 </section>`;

@@ -29,7 +29,7 @@ export interface SendFormState {
   preview?: PublishPreview;
 }
 
-const CHANNEL_LABELS: Record<string, string> = { email: 'Email', sms: 'SMS', slack: 'Slack', x: 'X', webhook: 'Webhooks' };
+const CHANNEL_LABELS: Record<string, string> = { email: 'Email', sms: 'SMS', slack: 'Slack', x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky', teams: 'Teams', webhook: 'Webhooks' };
 const AUDIENCE_LABELS: Record<string, string> = { customers: 'Customers', resellers: 'Resellers', team: 'Team' };
 const checked = (on: boolean) => (on ? html` checked` : '');
 const selected = (on: boolean) => (on ? html` selected` : '');
@@ -38,6 +38,7 @@ function previewBlock(p: PublishPreview, channels: string[]): SafeHtml {
   const text: Record<string, string> = {
     email: `${p.rendered.email.subject}\n\n${p.rendered.email.text}`, sms: p.rendered.sms.text, slack: p.rendered.slack.text, x: p.rendered.x.text,
     webhook: `Signed JSON (incident.updated) with this update:\n${p.rendered.page.title}\n\n${p.rendered.page.body}`,
+    mastodon: p.rendered.mastodon.text, bluesky: p.rendered.bluesky.text, teams: p.rendered.teams.text,
   };
   return html`<section class="preview" aria-label="Preview"><h2>Preview</h2>
 <table><thead><tr><th>Channel</th><th>Reaches</th><th>Skipped</th></tr></thead><tbody>

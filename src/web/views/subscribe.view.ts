@@ -9,7 +9,7 @@ export interface SubscribeViewState {
   problems?: FieldProblem[];
 }
 
-const CHANNEL_CHOICES = [['email', 'Email'], ['sms', 'Text message (SMS)'], ['slack', 'Slack (incoming webhook URL)'], ['webhook', 'Webhook (signed JSON to your https URL)']] as const;
+const CHANNEL_CHOICES = [['email', 'Email'], ['sms', 'Text message (SMS)'], ['slack', 'Slack (incoming webhook URL)'], ['teams', 'Microsoft Teams (incoming webhook or workflow URL)'], ['webhook', 'Webhook (signed JSON to your https URL)']] as const;
 
 /** The public sign-up for status updates: no script, works on any phone, a honeypot for bots. */
 export function subscribePage(brand: string, s: SubscribeViewState): string {
@@ -21,7 +21,7 @@ ${problems(s.problems ?? [])}
 <fieldset><legend>How should we reach you?</legend>
 ${CHANNEL_CHOICES.map(([value, label]) => html`<label class="inline-check"><input type="radio" name="channel" value="${value}"${(v.channel ?? 'email') === value ? html` checked` : ''}> ${label}</label>`)}
 </fieldset>
-<label>Email, phone number or webhook URL<input name="address" value="${v.address ?? ''}" maxlength="300" required autocomplete="email"></label>
+<label>Email, phone number or webhook URL<input name="address" value="${v.address ?? ''}" maxlength="1000" required autocomplete="email"></label>
 <label>Contact email <span class="muted">(webhooks only: gets the confirmation link, and word if the webhook keeps failing)</span><input name="contact_email" type="email" value="${v.contactEmail ?? ''}" maxlength="300" autocomplete="email"></label>
 ${s.components.length > 0 ? html`<fieldset><legend>Only these parts (leave all empty for everything)</legend>
 ${s.components.map((c) => html`<label class="inline-check"><input type="checkbox" name="components" value="${c.key}"${v.components?.includes(c.key) ? html` checked` : ''}> ${c.name}</label>`)}</fieldset>` : ''}
@@ -31,7 +31,7 @@ ${s.components.map((c) => html`<label class="inline-check"><input type="checkbox
 }
 
 export function subscribeSentPage(brand: string, channel: string): string {
-  const where = channel === 'sms' ? 'your phone' : channel === 'slack' ? 'your Slack channel' : channel === 'webhook' ? 'the contact email you gave' : 'your inbox';
+  const where = channel === 'sms' ? 'your phone' : channel === 'slack' ? 'your Slack channel' : channel === 'teams' ? 'your Teams channel' : channel === 'webhook' ? 'the contact email you gave' : 'your inbox';
   return page('Check your messages', html`<h1>Almost done</h1><p>We sent a confirmation link to ${where}. Open it within 48 hours to start getting ${brand} status updates.</p><p class="muted">Nothing else is sent until you confirm.</p>`);
 }
 

@@ -142,7 +142,10 @@ describe.each(DIALECTS)('%s: script library workflow', (dialect) => {
     const { draft } = await newDraft({ x });
     const review = await reviewVersion(store.db, draft.id, RULES);
     expect(review.check.x?.weightedLength).toBeGreaterThan(280);
-    await expect(approve(store.db, draft.id, 'user:approver', RULES)).rejects.toMatchObject({ code: 'invalid_input', details: [{ field: 'x', message: expect.stringContaining('X allows 280') }] });
+    // The same social text is Bluesky's too, where it is also too long.
+    await expect(approve(store.db, draft.id, 'user:approver', RULES)).rejects.toMatchObject({ code: 'invalid_input', details: [
+      { field: 'x', message: expect.stringContaining('X allows 280') }, { field: 'x', message: expect.stringContaining('Bluesky allows 300') },
+    ] });
     const fits = await saveDraft(store.db, draft.scriptId, buildDraft(), 'user:writer');
     expect((await reviewVersion(store.db, fits.id, RULES)).check.x?.weightedLength).toBeLessThanOrEqual(280);
   });
@@ -176,7 +179,7 @@ describe.each(DIALECTS)('%s: script library workflow', (dialect) => {
   it('when an optional variable is left out at send, then its text is left out; when a channel has no text, it is not offered', async () => {
     const { draft } = await newDraft({ x: '' });
     const review = await approve(store.db, draft.id, 'user:approver', RULES);
-    expect(review.check.offered).toEqual(['email', 'sms', 'slack', 'phone', 'reseller']);
+    expect(review.check.offered).toEqual(['email', 'sms', 'slack', 'phone', 'reseller', 'teams']);
     await expect(publishUpdate(store.db, update(draft.id), CTX)).rejects.toMatchObject({ code: 'invalid_input', details: [{ field: 'channels', message: 'this script has no X post' }] });
     const result = await publishUpdate(store.db, update(draft.id, { channels: ['email'] }), CTX);
     const row = await store.db.selectFrom('incident_updates').select('rendered').where('id', '=', result.updateId).executeTakeFirstOrThrow();

@@ -83,12 +83,13 @@ describe('starter library content', () => {
     return starter;
   };
 
-  it('[S4] when the internal team alert is read, then it offers only the team channels', () => {
-    expect(offeredChannels(byKey('internal-team-alert').draft)).toEqual(['email', 'sms', 'slack']);
-    expect(offeredChannels(byKey('reseller-briefing').draft)).toEqual(['email', 'sms', 'slack', 'phone', 'reseller']);
-    // A promise's reminder and its kept message are one-to-one: email and SMS only.
-    expect(offeredChannels(byKey('promise-reminder').draft)).toEqual(['email', 'sms']);
-    expect(offeredChannels(byKey('promise-kept').draft)).toEqual(['email', 'sms']);
+  // Teams cards carry the email text, so every script with an email offers Teams; no social post is offered.
+  it('[S4] when the internal team alert is read, then it offers only the team channels (and Teams, which reuses the email)', () => {
+    expect(offeredChannels(byKey('internal-team-alert').draft)).toEqual(['email', 'sms', 'slack', 'teams']);
+    expect(offeredChannels(byKey('reseller-briefing').draft)).toEqual(['email', 'sms', 'slack', 'phone', 'reseller', 'teams']);
+    // A promise's reminder and its kept message are one-to-one: email and SMS (and Teams, from the email).
+    expect(offeredChannels(byKey('promise-reminder').draft)).toEqual(['email', 'sms', 'teams']);
+    expect(offeredChannels(byKey('promise-kept').draft)).toEqual(['email', 'sms', 'teams']);
     for (const key of STARTER_KEYS.filter((k) => !['internal-team-alert', 'reseller-briefing', 'promise-reminder', 'promise-kept'].includes(k))) {
       expect({ key, offered: offeredChannels(byKey(key).draft) }).toEqual({ key, offered: [...SCRIPT_CHANNELS] });
     }
