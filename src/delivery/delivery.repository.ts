@@ -53,6 +53,25 @@ export async function claimDue(
   return rows.sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Extend the lease of deliveries this worker still holds (claimed, not yet settled), so only a
+ * worker that is gone ever loses one: a request slower than the lease is not sent twice.
+ */
+export async function renewLeases(db: Db, ids: number[], owner: string, leaseUntil: number): Promise<number> {
+  let renewed = 0;
+  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+    const result = await db
+      .updateTable('deliveries')
+      .set({ lease_until: leaseUntil })
+      .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    renewed += Number(result.numUpdatedRows);
+  }
+  return renewed;
+}
+
 /** Deliveries left in sending by a crashed worker become due again at once. */
 export async function releaseExpiredLeases(db: Db, channel: string, now: number): Promise<number> {
   const result = await db

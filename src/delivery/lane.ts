@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { FailoverChain } from '../channels/failover';
 import type { Channel, OutboundMessage } from '../channels/provider';
 import type { Store } from '../store/dialect';
-import { claimDue, markFailed, nextDueAt, releaseExpiredLeases, type DeliveryRow } from './delivery.repository';
+import { claimDue, markFailed, nextDueAt, releaseExpiredLeases, renewLeases, type DeliveryRow } from './delivery.repository';
 import type { RateLimiter } from './rate-limiter';
 import type { RetryPolicy } from './retry-policy';
 import { settleBatch, type Settled } from './settle';
@@ -53,6 +53,10 @@ export class Lane {
   readonly stats: LaneStats = { requests: 0, sent: 0, retried: 0, failed: 0, firstRequestAt: null, lastSettledAt: null };
   private readonly slots: Slots;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Claimed and not yet settled: their leases are renewed until they are. */
+  private readonly held = new Set<number>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private renewing = false;
   private readonly owner = crypto.randomUUID();
   private running = false;
   private loop: Promise<void> | undefined;
@@ -73,6 +77,9 @@ export class Lane {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    // Renew three times per lease, so a stalled event loop of up to two thirds of it costs nothing.
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    this.heartbeat.unref();
   }
 
   /** Stop claiming, then wait for every request in flight to settle. */
@@ -81,12 +88,26 @@ export class Lane {
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   /** New work was published: look now instead of at the next idle check. */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  private async renew(): Promise<void> {
+    if (this.renewing || this.held.size === 0) return;
+    this.renewing = true;
+    try {
+      await renewLeases(this.o.store.db, [...this.held], this.owner, this.now() + this.o.leaseMs);
+    } catch (err) {
+      this.o.logger.warn({ err, channel: this.o.channel }, 'renewing leases failed; trying again at the next beat');
+    } finally {
+      this.renewing = false;
+    }
   }
 
   private async run(): Promise<void> {
@@ -122,11 +143,18 @@ export class Lane {
       this.slots.release();
       return 0;
     }
+    for (const row of rows) this.held.add(row.id);
     const batches = groupBatches(rows, chain.maxBatch);
-    for (let i = 0; i < batches.length; i += 1) {
-      if (i > 0) await this.slots.acquire();
-      await this.o.limiter.take();
-      this.dispatch(batches[i] as DeliveryRow[]);
+    let i = 0;
+    try {
+      for (; i < batches.length; i += 1) {
+        if (i > 0) await this.slots.acquire();
+        await this.o.limiter.take();
+        this.dispatch(batches[i] as DeliveryRow[]);
+      }
+    } finally {
+      // Batches that never went out are let go: their leases run out and they are claimed again.
+      for (const batch of batches.slice(i)) for (const row of batch) this.held.delete(row.id);
     }
     return rows.length;
   }
@@ -135,6 +163,7 @@ export class Lane {
     const task = this.send(rows)
       .catch((err) => this.o.logger.error({ err, channel: this.o.channel }, 'settling a batch failed; its lease will expire and it will be retried'))
       .finally(() => {
+        for (const row of rows) this.held.delete(row.id);
         this.slots.release();
         this.inFlight.delete(task);
         this.wake();
