@@ -102,31 +102,35 @@ export async function markSent(db: Db, ids: number[], sent: { provider: string; 
     .execute();
 }
 
-/** A failed attempt: due again at `nextAttemptAt`, unless another worker settled it first. */
-export async function markRetry(db: Db, id: number, owner: string, retry: { provider: string; code: string | null; error: string; nextAttemptAt: number; now: number }): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({
-      state: 'pending', next_attempt_at: retry.nextAttemptAt, provider: retry.provider, error_code: retry.code,
-      last_error: retry.error, updated_at: retry.now, lease_owner: null, lease_until: null,
-    })
-    .where('id', '=', id)
-    .where('state', '=', 'sending')
-    .where('lease_owner', '=', owner)
-    .execute();
+/** Failed attempts: due again at `nextAttemptAt`, unless another worker settled them first. */
+export async function markRetry(db: Db, ids: number[], owner: string, retry: { provider: string; code: string | null; error: string; nextAttemptAt: number; now: number }): Promise<void> {
+  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+    await db
+      .updateTable('deliveries')
+      .set({
+        state: 'pending', next_attempt_at: retry.nextAttemptAt, provider: retry.provider, error_code: retry.code,
+        last_error: retry.error, updated_at: retry.now, lease_owner: null, lease_until: null,
+      })
+      .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
 }
 
-export async function markFailed(db: Db, id: number, owner: string, failure: { provider: string; code: string | null; error: string; now: number }): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({
-      state: 'failed', provider: failure.provider, error_code: failure.code, last_error: failure.error,
-      updated_at: failure.now, lease_owner: null, lease_until: null,
-    })
-    .where('id', '=', id)
-    .where('state', '=', 'sending')
-    .where('lease_owner', '=', owner)
-    .execute();
+export async function markFailed(db: Db, ids: number[], owner: string, failure: { provider: string; code: string | null; error: string; now: number }): Promise<void> {
+  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+    await db
+      .updateTable('deliveries')
+      .set({
+        state: 'failed', provider: failure.provider, error_code: failure.code, last_error: failure.error,
+        updated_at: failure.now, lease_owner: null, lease_until: null,
+      })
+      .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
 }
 
 /** The earliest time a pending delivery of this channel becomes due, if any. */

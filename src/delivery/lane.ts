@@ -178,7 +178,7 @@ export class Lane {
       messages = await source.build(rows);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      for (const row of rows) await markFailed(store.db, row.id, this.owner, { provider: 'render', code: 'render', error, now: this.now() });
+      await markFailed(store.db, rows.map((r) => r.id), this.owner, { provider: 'render', code: 'render', error, now: this.now() });
       return;
     }
     this.stats.firstRequestAt ??= this.now();

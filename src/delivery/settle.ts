@@ -48,25 +48,40 @@ export async function settleBatch(
     accepted.set(key, group);
     settled.sent.push({ row, providerId, providerMessageId });
   });
+  // Rows refused alike (one failed batch request) are written in one statement each way, and a
+  // batch retries together; single-message requests keep their own jitter.
+  const retries = new Map<string, { ids: number[]; provider: string; code: string | null; error: string; nextAttemptAt: number }>();
+  const failures = new Map<string, { ids: number[]; provider: string; code: string | null; error: string }>();
+  const nextAt = new Map<DeliveryError, Map<number, number | null>>();
+  for (const { row, providerId, error } of refused) {
+    const code = error.code ?? null;
+    const message = error.message.slice(0, 500);
+    const byAttempts = nextAt.get(error) ?? new Map<number, number | null>();
+    nextAt.set(error, byAttempts);
+    if (!byAttempts.has(row.attempts)) byAttempts.set(row.attempts, nextAttemptAt(row.attempts, error, ctx.now, row.created_at, ctx.policy));
+    const at = byAttempts.get(row.attempts) ?? null;
+    const key = [providerId, code ?? '', message, at ?? 'failed'].join('\u0000');
+    if (at === null) {
+      const group = failures.get(key) ?? { ids: [], provider: providerId, code, error: message };
+      group.ids.push(row.id);
+      failures.set(key, group);
+      settled.failed += 1;
+      settled.failures.push({ row, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
+      if (error.recipientFault && !error.optOut) {
+        settled.quarantines.push({ channel: row.channel, address: row.address, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
+      }
+    } else {
+      const group = retries.get(key) ?? { ids: [], provider: providerId, code, error: message, nextAttemptAt: at };
+      group.ids.push(row.id);
+      retries.set(key, group);
+      settled.retried += 1;
+    }
+    if (error.optOut) settled.optOuts.push({ channel: row.channel, address: row.address, reason: `${providerId} ${code ?? ''}`.trim() });
+  }
   await db.transaction().execute(async (trx) => {
     for (const group of accepted.values()) await markSent(trx, group.ids, { ...group, now: ctx.now });
-    for (const { row, providerId, error } of refused) {
-      const code = error.code ?? null;
-      const message = error.message.slice(0, 500);
-      const at = nextAttemptAt(row.attempts, error, ctx.now, row.created_at, ctx.policy);
-      if (at === null) {
-        await markFailed(trx, row.id, ctx.owner, { provider: providerId, code, error: message, now: ctx.now });
-        settled.failed += 1;
-        settled.failures.push({ row, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
-        if (error.recipientFault && !error.optOut) {
-          settled.quarantines.push({ channel: row.channel, address: row.address, reason: `${providerId} ${code ?? ''}: ${message}`.slice(0, 200) });
-        }
-      } else {
-        await markRetry(trx, row.id, ctx.owner, { provider: providerId, code, error: message, nextAttemptAt: at, now: ctx.now });
-        settled.retried += 1;
-      }
-      if (error.optOut) settled.optOuts.push({ channel: row.channel, address: row.address, reason: `${providerId} ${code ?? ''}`.trim() });
-    }
+    for (const { ids, ...failure } of failures.values()) await markFailed(trx, ids, ctx.owner, { ...failure, now: ctx.now });
+    for (const { ids, ...retry } of retries.values()) await markRetry(trx, ids, ctx.owner, { ...retry, now: ctx.now });
   });
   return settled;
 }
