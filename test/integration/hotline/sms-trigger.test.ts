@@ -46,7 +46,7 @@ describe.each(DIALECTS)('%s: the SMS trigger', (dialect) => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
     const reply = replyText(await res.text()) ?? '';
-    expect(reply).toMatch(/^Sent "Investigating \(first notice\)" for incident \d+: \d+ messages queued \(email \d+, sms \d+, slack \d+, x 1\)\.$/);
+    expect(reply).toMatch(/^Sent "Investigating \(first notice\)" for incident \d+: \d+ messages queued \(email \d+, sms \d+, slack \d+, x 1, mastodon 1, bluesky 1\)\.$/);
     expect(reply).not.toContain(PIN);
     const [incident] = await incidents();
     expect(incident).toMatchObject({ title: 'Problem with Checkout', components: '["checkout"]', drill: 0 });

@@ -130,8 +130,8 @@ describe.each(DIALECTS)('%s: monitors', (dialect) => {
       expect(updates.map((u) => u.status)).toEqual(['investigating']);
       const broadcast = await t.store.db.selectFrom('broadcasts').select('id').where('update_id', '=', (updates[0] as { id: number }).id).executeTakeFirstOrThrow();
       expect(await t.settled(broadcast.id, 10_000)).toBe(true);
-      // Two customers on email, SMS and a Slack webhook, and one X post.
-      expect(await t.states(broadcast.id)).toMatchObject({ sent: 7 });
+      // Two customers on email, SMS and a Slack webhook, and one post each on X, Mastodon and Bluesky.
+      expect(await t.states(broadcast.id)).toMatchObject({ sent: 9 });
       const mail = sendgridRecipients(t.sandbox.sendgrid).filter((r) => r.to.includes(t.audience.email[1] as string));
       expect(mail.some((r) => r.subject === 'Investigating: a problem with Online shop')).toBe(true);
     } finally {
