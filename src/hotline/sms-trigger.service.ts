@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.repository';
 import { getComponentByKey, listComponents } from '../components/component.repository';
 import { AppError } from '../errors';
@@ -6,6 +6,7 @@ import { listIncidents } from '../incidents/incident.repository';
 import { kindOf } from '../incidents/lifecycle';
 import { publishInput, type PublishResult } from '../incidents/publish';
 import { publishInTransaction, type PublishContext } from '../incidents/publish.service';
+import { holdNamedLock } from '../store/named-lock';
 import type { Database } from '../store/schema';
 import { defaultScript, knownValues, sendableScripts, type SendableScript } from '../web/send.defaults';
 import { USAGE, type CommandVerb, type SmsCommand } from './sms-command';
@@ -86,10 +87,12 @@ async function trigger(db: Kysely<Database>, deps: SmsTriggerDeps, c: InboundCom
   const scripts = await sendableScripts(db);
   const script = verb === 'OUTAGE' ? defaultScript(scripts) : scripts.find((s) => s.key === 'resolved') ?? scripts.find((s) => /resolv/i.test(`${s.key} ${s.name}`));
   if (!script) return refuse('failed', `Not sent: no approved ${verb === 'OUTAGE' ? 'investigating' : 'resolved'} script. Approve one in the console.`, member);
-  const open = (await listIncidents(db, { open: true }))
+  const openIncidents = async (q: Kysely<Database> | Transaction<Database>) => (await listIncidents(q, { open: true }))
     .filter((i) => !i.drill && kindOf(i.status) === 'incident' && (!component || i.components.includes(component.key)));
+  const alreadyOpen = (id: number) => refuse('already_open', `Not sent: incident ${id} is already open${component ? ` for ${component.key}` : ''}. Post updates from the console, or text RESOLVED when it is over.`, member);
+  const open = await openIncidents(db);
   // Two people texting about one outage must not send two first notices.
-  if (verb === 'OUTAGE' && open[0]) return refuse('already_open', `Not sent: incident ${open[0].id} is already open${component ? ` for ${component.key}` : ''}. Post updates from the console, or text RESOLVED when it is over.`, member);
+  if (verb === 'OUTAGE' && open[0]) return alreadyOpen(open[0].id);
   const incident = verb === 'RESOLVED' ? open[0] : undefined;
   if (verb === 'RESOLVED' && !incident) return refuse('nothing_open', `Not sent: no open incident${component ? ` affects ${component.key}` : ''}.`, member);
   const variables = await knownValues(db, script.variables, { now: c.now, incidentId: incident?.id, componentNames: component ? [component.name] : [] });
@@ -103,6 +106,13 @@ async function trigger(db: Kysely<Database>, deps: SmsTriggerDeps, c: InboundCom
   const actor = `team-member:${member.id}`;
   try {
     const result = await db.transaction().execute(async (trx) => {
+      if (verb === 'OUTAGE') {
+        // The check above ran outside any transaction; two texts arriving together both pass
+        // it. Under the lock, the second sees the first one's incident and publishes nothing.
+        await holdNamedLock(trx, 'sms-trigger:outage', c.now);
+        const opened = (await openIncidents(trx))[0];
+        if (opened) throw new AlreadyOpen(opened.id);
+      }
       if (!(await recordCommand(trx, { messageSid: c.messageSid, from: c.from, memberId: member.id, command: verb, outcome: 'sent', now: c.now }))) return undefined;
       const published = await publishInTransaction(trx, input, deps.publishContext(actor));
       await trx.updateTable('sms_commands').set({ incident_id: published.incidentId }).where('message_sid', '=', c.messageSid).execute();
@@ -113,8 +123,16 @@ async function trigger(db: Kysely<Database>, deps: SmsTriggerDeps, c: InboundCom
     deps.published(input.channels);
     return { outcome: 'sent', reply: sentReply(script, result) };
   } catch (err) {
+    if (err instanceof AlreadyOpen) return alreadyOpen(err.incidentId);
     if (!(err instanceof AppError)) throw err;
     return refuse('failed', `Not sent: ${err.message} Use the console.`, member);
+  }
+}
+
+/** Rolls the trigger's transaction back when another text opened the incident meanwhile. */
+class AlreadyOpen extends Error {
+  constructor(readonly incidentId: number) {
+    super(`incident ${incidentId} is already open`);
   }
 }
 

@@ -14,6 +14,7 @@ import { followup } from './migrations/011-followup';
 import { recurrenceAndMonitors } from './migrations/012-recurrence-and-monitors';
 import { hotlineDrillsChecks } from './migrations/014-hotline-drills-checks';
 import { incidentThreads } from './migrations/015-incident-threads';
+import { namedLocks } from './migrations/016-named-locks';
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -32,6 +33,7 @@ function migrations(store: Store): Record<string, Migration> {
     '012-recurrence-and-monitors': recurrenceAndMonitors(store.caps),
     '014-hotline-drills-checks': hotlineDrillsChecks(store.caps),
     '015-incident-threads': incidentThreads(store.caps),
+    '016-named-locks': namedLocks(store.caps),
   };
 }
 

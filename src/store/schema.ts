@@ -119,6 +119,8 @@ export interface CommitmentsTable {
   id: Id; incident_id: number; what: string; contact_id: number | null; to_name: string | null; owner_id: number | null;
   due_at: number; reminded_at: number | null; kept_at: number | null; kept_by: string | null; created_by: string; created_at: number;
 }
+/** A lock taken by name for the rest of a transaction (`holdNamedLock`). */
+export interface NamedLocksTable { name: string; touched_at: number }
 /** An incident's first post on Mastodon or Bluesky, which its later updates reply to. */
 export interface IncidentThreadsTable { incident_id: number; channel: string; post_ref: string; created_at: number }
 export interface AuditLogTable { id: Id; at: number; actor: string; action: string; subject: string; detail: Json }
@@ -172,4 +174,5 @@ export interface Database {
   reviews: ReviewsTable;
   commitments: CommitmentsTable;
   incident_threads: IncidentThreadsTable;
+  named_locks: NamedLocksTable;
 }

@@ -12,6 +12,7 @@ const OWNER = '+12015550100';
 const OWNER_ALT = '+12015550101';
 const DESK = '+12015550102';
 const LEAD = '+12015550103';
+const COMMS = '+12015550104';
 const STRANGER = '+12015550199';
 
 describe.each(DIALECTS)('%s: the SMS trigger', (dialect) => {
@@ -139,4 +140,15 @@ describe.each(DIALECTS)('%s: the SMS trigger', (dialect) => {
     expect(await status()).toBe('resolved');
     expect(await answer(OWNER, `RESOLVED ${PIN} checkout`)).toBe('Not sent: no open incident affects checkout.');
   });
+
+  it('[B2] when two members text OUTAGE for the same component at the same moment, then one notice goes out and the other is told it is already open', async () => {
+    await createComponent(t.store.db, buildComponent({ key: 'payments', name: 'Payments' }));
+    const comms = await createTeamMember(t.store.db, buildTeamMember({ role: 'comms', phone: COMMS }));
+    await setTriggerPinHash(t.store.db, comms.id, await testHasher.hash(PIN));
+    const before = (await incidents()).length;
+    const replies = await Promise.all([answer(OWNER, `OUTAGE ${PIN} payments`), answer(COMMS, `OUTAGE ${PIN} payments`)]);
+    expect(replies.filter((r) => r?.startsWith('Sent ')).length).toBe(1);
+    expect(replies.filter((r) => /^Not sent: incident \d+ is already open for payments\./.test(r ?? '')).length).toBe(1);
+    expect(await incidents()).toHaveLength(before + 1);
+  }, 30_000);
 });
