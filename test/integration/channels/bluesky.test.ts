@@ -2,6 +2,7 @@ import { BlueskyPostProvider, createBlueskyAgent, decodePostRef } from '../../..
 import type { OutboundMessage } from '../../../src/channels/provider';
 import { BLUESKY_DID, createBlueskyFake, type BlueskyFake } from '../../../src/channels/sandbox/bluesky.fake';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 const NOW = 1_750_000_000_000;
 const LINK = 'https://status.example.com/status';
@@ -28,14 +29,7 @@ describe('[B5] BlueskyPostProvider against the Bluesky fake', () => {
     provider = fresh();
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake);
 
   it('[B5] when a message is posted, then the provider logs in with the app password and creates an app.bsky.feed.post record with a link facet', async () => {
     const message = buildMessage();

@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../../src/channels/provider';
 import type { FakeServer } from '../../../src/channels/sandbox/fake-server';
 import { createSendgridFake, sendgridRecipients, SENDGRID_SEND_PATH } from '../../../src/channels/sandbox/sendgrid.fake';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
@@ -35,15 +36,7 @@ describe('SendgridEmailProvider against the SendGrid fake', () => {
     provider = new SendgridEmailProvider(mail, { from: 'alerts@crier.test' });
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    agent.destroy();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => agent.destroy());
 
   it('when two messages share content, then one request carries a personalization per recipient', async () => {
     const messages = [

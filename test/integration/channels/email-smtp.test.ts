@@ -2,6 +2,7 @@ import { createSmtpTransport, SmtpEmailProvider } from '../../../src/channels/em
 import type { OutboundMessage } from '../../../src/channels/provider';
 import { SmtpFake } from '../../../src/channels/sandbox/smtp.fake';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
@@ -30,15 +31,7 @@ describe('SmtpEmailProvider against the SMTP fake', () => {
     provider = new SmtpEmailProvider(createSmtpTransport(fake.url, { maxConnections: 2, timeoutMs: 5_000 }), { from: 'alerts@crier.test' });
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    await provider.close();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => provider.close());
 
   it('when a message is sent, then the server receives envelope, content and unsubscribe headers', async () => {
     const outcomes = await provider.send([buildMessage()], signal());

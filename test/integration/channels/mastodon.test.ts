@@ -2,6 +2,7 @@ import type { OutboundMessage } from '../../../src/channels/provider';
 import { createMastodonFake, type MastodonFake } from '../../../src/channels/sandbox/mastodon.fake';
 import { createMastodonClient, MastodonPostProvider } from '../../../src/channels/social-mastodon.provider';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 const NOW = 1_750_000_000_000;
 
@@ -21,14 +22,7 @@ describe('[B5] MastodonPostProvider against the Mastodon fake', () => {
     provider = new MastodonPostProvider(createMastodonClient({ url: fake.url, accessToken: 'token-1', timeoutMs: 2_000 }), () => NOW);
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake);
 
   it('[B5] when a message is posted, then POST /api/v1/statuses gets its text as JSON with the Bearer token and an Idempotency-Key, and the status id comes back', async () => {
     const message = buildMessage({ deliveryId: 41 });

@@ -5,6 +5,7 @@ import { createSlackFake, SLACK_POST_MESSAGE_PATH, slackPosts, slackWebhookPosts
 import { createSlackClient, SlackWebApiProvider } from '../../../src/channels/slack-webapi.provider';
 import { SlackWebhookProvider } from '../../../src/channels/slack-webhook.provider';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 function buildMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
@@ -33,15 +34,7 @@ describe('SlackWebApiProvider against the Slack fake', () => {
     provider = new SlackWebApiProvider(createSlackClient({ token: TOKEN, apiUrl: fake.url, agent }));
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    agent.destroy();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => agent.destroy());
 
   it('when a message is sent, then chat.postMessage carries the bearer token, channel and mrkdwn text', async () => {
     const outcomes = await provider.send([buildMessage()], signal());
@@ -121,15 +114,7 @@ describe('SlackWebhookProvider against the Slack fake', () => {
     provider = new SlackWebhookProvider();
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    await provider.close();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => provider.close());
 
   it('when a message is sent, then the webhook receives its text as JSON', async () => {
     const outcomes = await provider.send([buildMessage({ address: hook() })], signal());

@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../../../src/channels/provider';
 import { createTwilioFake, type TwilioFake } from '../../../src/channels/sandbox/twilio.fake';
 import { closeTwilioClient, createTwilioClient, TwilioSmsProvider } from '../../../src/channels/sms-twilio.provider';
 import { rejection, poolDrained } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 const FROM = '+15005550006';
 const INVALID = '+15005550001';
@@ -46,15 +47,7 @@ describe('TwilioSmsProvider against the Twilio fake', () => {
     provider = providerWith();
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    agent.destroy();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => agent.destroy());
 
   it('when a message is sent, then the account Messages.json gets a Basic-auth form post with every field', async () => {
     const outcomes = await provider.send([buildMessage()], signal());

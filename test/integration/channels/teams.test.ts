@@ -5,6 +5,7 @@ import { TeamsWebhookProvider } from '../../../src/channels/teams-webhook.provid
 import { teamsWebhookProblem } from '../../../src/channels/teams-url';
 import { renderTeams } from '../../../src/render';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 const HOOK = '/webhookb2/0b1c@9d8e/IncomingWebhook/abc123/f00d';
 const signal = (): AbortSignal => AbortSignal.timeout(5_000);
@@ -24,15 +25,7 @@ describe('[B5] TeamsWebhookProvider against the Teams fake', () => {
     provider = new TeamsWebhookProvider({ timeoutMs: 2_000, allowLoopback: false, redirectTo: fake.url });
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    await provider.close();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => provider.close());
 
   it('[B5] when a card is posted, then the webhook path gets a message with one Adaptive Card whose text runs show title, status and paragraphs, and a Status page button', async () => {
     const [outcome] = await provider.send([buildMessage()], signal());

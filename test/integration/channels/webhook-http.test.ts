@@ -4,6 +4,7 @@ import { WebhookHttpProvider } from '../../../src/channels/webhook-http.provider
 import { signatureProblem, signWebhook } from '../../../src/subscriptions/webhook-signature';
 import { newWebhookSecret } from '../../../src/subscriptions/webhook-secret';
 import { rejection } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 const SECRET = newWebhookSecret();
 const BODY = JSON.stringify({ meta: { event_type: 'incident.updated' }, page: { status_indicator: 'major' } });
@@ -21,14 +22,7 @@ describe('WebhookHttpProvider against the webhook fake', () => {
     fake.expectSecret('/hooks/a', SECRET);
     provider = new WebhookHttpProvider({ allowLoopback: true, timeoutMs: 500 });
   });
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-  afterAll(async () => {
-    await provider.close();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => provider.close());
 
   it('[R6] when a message is sent, then the receiver gets the JSON body with a fresh X-Crier-Signature it verifies with the subscriber\'s secret', async () => {
     expect(await provider.send([message()], signal())).toEqual([{ ok: true }]);

@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../../../src/channels/provider';
 import { createXFake, type XFake } from '../../../src/channels/sandbox/x.fake';
 import { closeXClient, createXClient, XPostProvider } from '../../../src/channels/x-twitter.provider';
 import { rejection, poolDrained } from '../../support/provider-errors';
+import { resetFakeBetweenTests } from '../../support/fake-hooks';
 
 const NOW = 1_750_000_000_000;
 const NOW_SECONDS = NOW / 1000;
@@ -46,15 +47,7 @@ describe('XPostProvider against the X fake', () => {
     provider = new XPostProvider(client, () => NOW);
   });
 
-  afterEach(async () => {
-    await fake.setFault(undefined);
-    fake.clear();
-  });
-
-  afterAll(async () => {
-    agent.destroy();
-    await fake.stop();
-  });
+  resetFakeBetweenTests(() => fake, () => agent.destroy());
 
   it('when a message is posted, then /2/tweets gets its text as JSON with an OAuth 1.0a header and the post id comes back', async () => {
     const message = fresh();
