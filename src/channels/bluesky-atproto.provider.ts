@@ -28,7 +28,10 @@ interface StrongRef { uri: string; cid: string }
 export interface BlueskyApi {
   readonly session?: { did: string };
   login(credentials: { identifier: string; password: string }): Promise<unknown>;
-  com: { atproto: { repo: { createRecord(data: { repo: string; collection: string; record: Record<string, unknown> }, opts: { signal: AbortSignal }): Promise<{ data: StrongRef }> } } };
+  com: { atproto: {
+    repo: { createRecord(data: { repo: string; collection: string; record: Record<string, unknown> }, opts: { signal: AbortSignal }): Promise<{ data: StrongRef }> };
+    server: { getSession(): Promise<{ data: { handle: string; active?: boolean } }> };
+  } };
 }
 
 /** A post's strong reference as one string, `<at-uri>#<cid>`: a reply needs both parts. */
@@ -91,6 +94,17 @@ export class BlueskyPostProvider implements Provider {
       ...(rt.facets && rt.facets.length > 0 ? { facets: rt.facets } : {}),
       ...(parent ? { reply: { root: parent, parent } } : {}),
     };
+  }
+
+  /**
+   * Who the app password signs in as, for the channel check. It reuses the lane's session (and so
+   * its login): a fresh createSession every few minutes would spend the PDS's daily login quota.
+   */
+  async whoAmI(): Promise<string> {
+    await this.session();
+    const { data } = await this.api.com.atproto.server.getSession();
+    if (data.active === false) throw new Error(`the account @${data.handle} is not active`);
+    return data.handle;
   }
 
   /** One login shared by concurrent sends; a failed one is forgotten so the next send tries again. */

@@ -3,8 +3,8 @@ import { FailoverChain, type FailoverOptions } from './failover';
 import type { Channel, Provider } from './provider';
 import { Sandbox } from './sandbox';
 import type { ChannelCheck } from '../checks/channel-check';
-import { SendgridEmailProvider, createSendgridClient, createSendgridMail } from './email-sendgrid.provider';
-import { sendgridCheck, slackCheck, smtpCheck, twilioCheck, xCheck } from './provider-checks';
+import { SendgridEmailProvider, createSendgridClient, createSendgridMail, sendgridAgent } from './email-sendgrid.provider';
+import { blueskyCheck, mastodonCheck, sendgridCheck, slackCheck, smtpCheck, twilioCheck, xCheck } from './provider-checks';
 import { SmtpEmailProvider, createSmtpTransport } from './email-smtp.provider';
 import { SlackWebApiProvider, createSlackClient } from './slack-webapi.provider';
 import { SlackWebhookProvider } from './slack-webhook.provider';
@@ -62,7 +62,11 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
 
   const email: Provider[] = [];
   if (!live.email || c.SENDGRID_API_KEY) {
-    const sendgrid = { apiKey: c.SENDGRID_API_KEY ?? Sandbox.credentials.sendgridApiKey, baseUrl: live.email ? c.SENDGRID_API_URL ?? 'https://api.sendgrid.com' : fake().sendgrid.url, timeoutMs: c.PROVIDER_TIMEOUT_MS };
+    const baseUrl = live.email ? c.SENDGRID_API_URL ?? 'https://api.sendgrid.com' : fake().sendgrid.url;
+    // One keep-alive agent for the mail client and its check, destroyed with the channels.
+    const agent = sendgridAgent(baseUrl);
+    closers.push(() => agent.destroy());
+    const sendgrid = { apiKey: c.SENDGRID_API_KEY ?? Sandbox.credentials.sendgridApiKey, baseUrl, agent, timeoutMs: c.PROVIDER_TIMEOUT_MS };
     email.push(new SendgridEmailProvider(createSendgridMail(sendgrid), { from: c.EMAIL_FROM }));
     checks.push(sendgridCheck(createSendgridClient(sendgrid)));
   }
@@ -99,12 +103,15 @@ export function buildChannels({ config: c, sandbox, publicUrl, failover }: Chann
   const webhooks = new WebhookHttpProvider({ allowLoopback: c.ALLOW_LOOPBACK_WEBHOOKS, timeoutMs: Math.max(1, Math.floor(c.PROVIDER_TIMEOUT_MS * 0.9)) });
   closers.push(() => webhooks.close());
 
-  const mastodon = new MastodonPostProvider(createMastodonClient(live.mastodon
+  const mastodonClient = createMastodonClient(live.mastodon
     ? { url: c.MASTODON_URL as string, accessToken: c.MASTODON_ACCESS_TOKEN as string, timeoutMs: c.PROVIDER_TIMEOUT_MS }
-    : { url: fake().mastodon.url, accessToken: Sandbox.credentials.mastodonAccessToken, timeoutMs: c.PROVIDER_TIMEOUT_MS }));
+    : { url: fake().mastodon.url, accessToken: Sandbox.credentials.mastodonAccessToken, timeoutMs: c.PROVIDER_TIMEOUT_MS });
+  const mastodon = new MastodonPostProvider(mastodonClient);
+  checks.push(mastodonCheck(mastodonClient));
   const bluesky = live.bluesky
     ? new BlueskyPostProvider(createBlueskyAgent({ service: c.BLUESKY_SERVICE, timeoutMs: c.PROVIDER_TIMEOUT_MS }), { identifier: c.BLUESKY_IDENTIFIER as string, password: c.BLUESKY_APP_PASSWORD as string })
     : new BlueskyPostProvider(createBlueskyAgent({ service: fake().bluesky.url, timeoutMs: c.PROVIDER_TIMEOUT_MS }), Sandbox.credentials.bluesky);
+  checks.push(blueskyCheck(bluesky));
   const teams = new TeamsWebhookProvider({ timeoutMs: c.PROVIDER_TIMEOUT_MS, allowLoopback: c.ALLOW_LOOPBACK_WEBHOOKS, redirectTo: live.teams ? undefined : fake().teams.url });
   closers.push(() => teams.close());
 

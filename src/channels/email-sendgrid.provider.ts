@@ -40,9 +40,13 @@ export function createSendgridClient(options: SendgridMailOptions): Client {
   const setDefault = client.setDefaultRequest.bind(client) as (key: string, value: unknown) => Client;
   setDefault('baseUrl', options.baseUrl);
   const secure = options.baseUrl.startsWith('https:');
-  const agent = options.agent ?? (secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }));
-  setDefault(secure ? 'httpsAgent' : 'httpAgent', agent);
+  setDefault(secure ? 'httpsAgent' : 'httpAgent', options.agent ?? sendgridAgent(options.baseUrl));
   return client;
+}
+
+/** A keep-alive agent for baseUrl's protocol, for the owner to share and destroy at stop. */
+export function sendgridAgent(baseUrl: string): http.Agent {
+  return baseUrl.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
 }
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;

@@ -3,7 +3,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Transporter } from 'nodemailer';
 import type twilio from 'twilio';
 import type { TwitterApi } from 'twitter-api-v2';
+import type { mastodon } from 'masto';
 import type { ChannelCheck } from '../checks/channel-check';
+import type { BlueskyPostProvider } from './bluesky-atproto.provider';
 
 /**
  * One credentials check per provider, over the SDK client the channel already has, so the check
@@ -60,6 +62,25 @@ export function xCheck(client: TwitterApi): ChannelCheck {
     async run() {
       const me = await client.v2.me();
       return `signed in as @${me.data.username}`;
+    },
+  };
+}
+
+export function mastodonCheck(client: mastodon.rest.Client): ChannelCheck {
+  return {
+    provider: 'mastodon-masto', channel: 'mastodon',
+    async run() {
+      const me = await client.v1.accounts.verifyCredentials();
+      return `signed in as @${me.acct}`;
+    },
+  };
+}
+
+export function blueskyCheck(provider: Pick<BlueskyPostProvider, 'whoAmI'>): ChannelCheck {
+  return {
+    provider: 'bluesky-atproto', channel: 'bluesky',
+    async run() {
+      return `signed in as @${await provider.whoAmI()}`;
     },
   };
 }

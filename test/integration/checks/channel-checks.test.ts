@@ -31,7 +31,7 @@ describe('check channels against the sandbox fakes', () => {
     await t.sandbox.x.setFault(undefined);
   });
 
-  const fakes = () => [t.sandbox.sendgrid, t.sandbox.twilio, t.sandbox.slack, t.sandbox.x];
+  const fakes = () => [t.sandbox.sendgrid, t.sandbox.twilio, t.sandbox.slack, t.sandbox.x, t.sandbox.mastodon, t.sandbox.bluesky];
   const requests = () => fakes().map((f) => f.requestCount);
   const rows = (page: string) => Object.fromEntries([...page.matchAll(/<tr data-provider="([^"]+)" data-ok="(true|false)"><td>[^<]*<\/td><td>[^<]*<\/td><td>.*?<\/td><td>([^<]*)<\/td>/g)].map((m) => [m[1], { ok: m[2] === 'true', detail: m[3] }]));
   const readyz = async () => (await fetch(`${t.crier.url()}/readyz`)).json() as Promise<{ ok: boolean; store: string; channels: Record<string, unknown>; checks: Record<string, { ok: boolean; detail: string; checkedAt: string; channel: string }> }>;
@@ -50,13 +50,18 @@ describe('check channels against the sandbox fakes', () => {
       'sms-twilio': { ok: true, detail: 'account Crier sandbox is active' },
       'slack-webapi': { ok: false, detail: 'invalid_auth' },
       'x-twitter': { ok: true, detail: 'signed in as @crier_sandbox' },
+      'mastodon-masto': { ok: true, detail: 'signed in as @crier' },
+      'bluesky-atproto': { ok: true, detail: 'signed in as @crier.bsky.social' },
     });
     // Each fake was asked who the credentials belong to, and nothing was sent anywhere.
     expect(t.sandbox.sendgrid.received.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v3/scopes']);
     expect(t.sandbox.twilio.received.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /2010-04-01/Accounts/${t.sandbox.twilio.accountSid}.json`]);
     expect(t.sandbox.slack.received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/auth.test']);
     expect(t.sandbox.x.received.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(['GET /2/users/me']);
-    expect([sendgridRecipients(t.sandbox.sendgrid), t.sandbox.smtp.received, t.sandbox.twilio.messages(), slackPosts(t.sandbox.slack), t.sandbox.x.posts()]).toEqual([[], [], [], [], []]);
+    expect(t.sandbox.mastodon.received.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/accounts/verify_credentials']);
+    expect(t.sandbox.bluesky.received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /xrpc/com.atproto.server.createSession', 'GET /xrpc/com.atproto.server.getSession']);
+    expect([sendgridRecipients(t.sandbox.sendgrid), t.sandbox.smtp.received, t.sandbox.twilio.messages(), slackPosts(t.sandbox.slack), t.sandbox.x.posts(), t.sandbox.mastodon.posts(), t.sandbox.bluesky.posts()])
+      .toEqual([[], [], [], [], [], [], []]);
   });
 
   it('[B4] when /readyz is asked, then it shows the last check of each provider with its time, in its old shape, without calling any provider', async () => {
