@@ -8,7 +8,7 @@ import { publishInput, type PublishResult } from '../incidents/publish';
 import { publishInTransaction, type PublishContext } from '../incidents/publish.service';
 import { holdNamedLock } from '../store/named-lock';
 import type { Database } from '../store/schema';
-import { defaultScript, knownValues, sendableScripts, type SendableScript } from '../web/send.defaults';
+import { defaultScript, knownValues, sendableScripts, type SendableScript } from '../scripts/sendable';
 import { USAGE, type CommandVerb, type SmsCommand } from './sms-command';
 import { commandSeen, membersByPhone, recordCommand, wrongPinsSince, type CommandOutcome, type TriggerMember } from './sms-command.repository';
 

@@ -12,7 +12,7 @@ import { checkTexts, DEFAULT_SMS_MAX_SEGMENTS } from '../scripts/script-checks';
 import { broadcastableScripts } from '../scripts/script.service';
 import { valuesForSend } from '../scripts/variables';
 import type { Database } from '../store/schema';
-import { knownValues, sendableScripts } from '../web/send.defaults';
+import { knownValues, sendableScripts } from '../scripts/sendable';
 import type { Monitor } from './monitor';
 import { claimNotice, getOutage, insertOutage, openOutageOf, setOutage } from './monitor.repository';
 

@@ -5,7 +5,7 @@ import type { ReviewFields } from '../followup/review';
 import { reviewOrDraft, reviewVariables, usedAudiences } from '../followup/review.service';
 import { getIncident } from '../incidents/incident.repository';
 import type { Database } from '../store/schema';
-import { knownValues, sendableScripts } from './send.defaults';
+import { knownValues, sendableScripts } from '../scripts/sendable';
 import type { ReviewViewState } from './views/followup.view';
 
 /**

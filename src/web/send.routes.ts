@@ -14,7 +14,7 @@ import { previewUpdate, publishUpdate, type PublishContext, type PublishPreview 
 import { VARIABLE_NAME } from '../scripts/variables';
 import type { Database, DeliveryState } from '../store/schema';
 import { principalOf, rules, type Access } from './access';
-import { defaultScript, knownValues, sendableScripts } from './send.defaults';
+import { defaultScript, knownValues, sendableScripts } from '../scripts/sendable';
 import { consolePage, type ConsoleContext } from './views/console.view';
 import { incidentFollowup } from './views/followup.view';
 import { incidentCommitments } from '../followup/commitment.repository';

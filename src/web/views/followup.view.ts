@@ -5,7 +5,7 @@ import { reviewSections, type Review, type ReviewFields } from '../../followup/r
 import { AUDIENCES } from '../../incidents/publish';
 import type { Incident } from '../../incidents/incident';
 import { STATUS_LABELS } from '../../incidents/incident';
-import type { SendableScript } from '../send.defaults';
+import type { SendableScript } from '../../scripts/sendable';
 import { consolePage, type ConsoleContext } from './console.view';
 import { csrfField, input, problems } from './forms';
 import { html, when, type SafeHtml } from './html';

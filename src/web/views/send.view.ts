@@ -2,7 +2,7 @@ import { AUDIENCES } from '../../incidents/publish';
 import { IMPACTS, INCIDENT_STATUSES, STATUS_LABELS } from '../../incidents/incident';
 import type { PublishPreview } from '../../incidents/publish.service';
 import type { FieldProblem } from '../../errors';
-import type { SendableScript } from '../send.defaults';
+import type { SendableScript } from '../../scripts/sendable';
 import { consolePage, type ConsoleContext } from './console.view';
 import { csrfField, problems } from './forms';
 import { html, type SafeHtml } from './html';

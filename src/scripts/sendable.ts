@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { utcClock } from '../render/time';
 import type { Database } from '../store/schema';
-import type { VariableDeclaration } from '../scripts/variables';
-import { offeredChannels } from '../scripts/script-checks';
-import { broadcastableScripts } from '../scripts/script.service';
+import type { VariableDeclaration } from './variables';
+import { offeredChannels } from './script-checks';
+import { broadcastableScripts } from './script.service';
 import type { Channel } from '../channels/provider';
 import { CHANNELS } from '../channels/provider';
 
