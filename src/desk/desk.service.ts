@@ -40,6 +40,11 @@ export interface DeskIncident {
   startedAt: number;
   /** When the latest update was published; null for an incident with no update yet. */
   lastUpdateAt: number | null;
+  /**
+   * Whether the public has been told: false for a draft (a monitor or the recurrence watch opened
+   * it and only the team heard). Staff see it, marked; the hotline and the status page do not.
+   */
+  announced: boolean;
   scripts: DeskScript[];
   /** Approved scripts that fit the phase but need values this incident has not been given. */
   unfilled: { key: string; name: string; reason: string }[];
@@ -64,7 +69,7 @@ export async function deskIncidents(db: Kysely<Database>, options: DeskOptions):
     const chosen = chooseScripts(incident, approved, usedScriptId);
     const entry: DeskIncident = {
       id: incident.id, title: incident.title, status: incident.status, statusLabel: STATUS_LABELS[incident.status], impact: incident.impact,
-      components: incident.components, startedAt: incident.startedAt, lastUpdateAt: latest?.createdAt ?? null, scripts: [], unfilled: [],
+      components: incident.components, startedAt: incident.startedAt, lastUpdateAt: latest?.createdAt ?? null, announced: latest !== undefined, scripts: [], unfilled: [],
     };
     for (const { script, version } of chosen) {
       const values = valuesForSend(version.variables, latest?.variables ?? {});

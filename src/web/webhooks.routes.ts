@@ -93,7 +93,8 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.post('/twilio/voice', deps.allow(rules.exempt('Twilio request signature (X-Twilio-Signature)')), urlencoded, refuseNul, twilioSigned, async (_req, res) => {
-    const incidents = await deskIncidents(deps.db, { brandName: deps.brandName ?? 'Crier', statusPageUrl: `${deps.publicUrl().replace(/\/+$/, '')}/status` });
+    // A caller hears what the status page says: a draft nobody has announced is not read out.
+    const incidents = (await deskIncidents(deps.db, { brandName: deps.brandName ?? 'Crier', statusPageUrl: `${deps.publicUrl().replace(/\/+$/, '')}/status` })).filter((i) => i.announced);
     res.setHeader('Cache-Control', 'no-store');
     res.type('text/xml').send(voiceResponse(incidents, { brand: deps.brandName ?? 'Crier', actionPath: '/webhooks/twilio/voice' }));
   });

@@ -31,7 +31,8 @@ export function deskView(c: ConsoleContext, incidents: DeskIncident[], now: numb
   return consolePage(c, 'Staff desk', html`
 <p class="muted no-print">Read these words as written; do not add causes, times or promises. Checked ${when(now)}. <a href="/desk">Refresh</a></p>
 ${incidents.length === 0 ? html`<p>No open incidents. All systems operational.</p>` : incidents.map((i) => html`<section class="incident" data-incident="${i.id}">
-<h2>${i.title}</h2>
+<h2>${i.title}${i.announced ? '' : html` <span class="badge" data-draft>not announced</span>`}</h2>
+${i.announced ? '' : html`<p class="notice">Customers have not been told yet, and the status page does not show it.</p>`}
 <p><strong>${i.statusLabel}</strong> · impact ${i.impact}${i.components.length > 0 ? html` · ${i.components.join(', ')}` : ''}<br>
 <span class="muted">Started ${when(i.startedAt)} · last update <time data-last-update>${when(i.lastUpdateAt)}</time></span></p>
 ${i.scripts.length === 0 ? html`<p>No approved script fits this incident yet. Say only that the team knows and is working on it, and point callers to the status page.</p>` : i.scripts.map((s) => scriptBlock(i.id, s))}

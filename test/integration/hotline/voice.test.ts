@@ -1,3 +1,4 @@
+import { createIncident } from '../../../src/incidents/incident.repository';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { approvedInvestigatingNotice, parseTwiml, postTwilio } from '../../support/hotline';
 import { DIALECTS } from '../../support/stores';
@@ -35,10 +36,12 @@ describe.each(DIALECTS)('%s: the phone hotline', (dialect) => {
     expect(doc.Response.Say).toEqual(['Thank you for calling. Goodbye.']);
   });
 
-  it('[B3] when incidents are open, then the call hears each one\'s approved phone script, escaped, and a drill is never spoken', async () => {
+  it('[B3] when incidents are open, then the call hears each one\'s approved phone script, escaped, a drill or an unannounced draft is never spoken', async () => {
     await open('Checkout & <Payments> "EU"');
     await open('Login');
     await open('Rehearsal', { drill: true });
+    // A draft (a monitor opened it; only the team was told) is not on the status page, so not read either.
+    await createIncident(t.store.db, { title: 'Shop unreachable', failureTypeId: null, status: 'investigating', impact: 'major', components: [], now: Date.now() });
     const doc = await call();
     expect(spoken(doc)).toEqual([
       'Crier service status. There are 2 open incidents.',

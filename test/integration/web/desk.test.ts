@@ -1,3 +1,4 @@
+import { createIncident } from '../../../src/incidents/incident.repository';
 import { startTestCrier, type TestCrier } from '../../support/crier';
 import { DEFAULT_DIALECT } from '../../support/stores';
 import { DRAFT_MARKER, openIncidentWithScripts } from '../../support/desk';
@@ -36,6 +37,18 @@ describe('staff desk over HTTP', () => {
     expect(incident?.lastUpdateAt).toBe(Date.UTC(2025, 2, 11, 10, 5));
     expect(incident?.scripts[0]).toMatchObject({ versionId, lastUsed: true, sms: 'Zebra checkout problem; we are on it. Next update by 11:45 UTC.' });
     expect(JSON.stringify(body)).not.toContain(DRAFT_MARKER);
+  });
+
+  it('when a monitor has opened an incident nobody has announced, then the desk shows it marked as not announced and the announced one is not', async () => {
+    const draft = await createIncident(t.store.db, { title: 'Shop unreachable', failureTypeId: null, status: 'investigating', impact: 'major', components: [], now: Date.now() });
+    const staff = await signedIn(t.store, t.crier.url(), 'staff');
+    const page = await staff.page('/desk');
+    const section = (id: number) => page.html.slice(page.html.indexOf(`data-incident="${id}"`)).split('</section>\n<section class="incident"')[0] ?? '';
+    expect(section(draft.id)).toContain('Shop unreachable <span class="badge" data-draft>not announced</span>');
+    expect(section(draft.id)).toContain('Customers have not been told yet, and the status page does not show it.');
+    expect(section(incidentId)).not.toContain('data-draft');
+    const body = (await (await staff.request('GET', '/api/desk', { headers: { accept: 'application/json' } })).json()) as { incidents: { id: number; announced: boolean }[] };
+    expect(body.incidents.map((i) => [i.id, i.announced]).sort()).toEqual([[incidentId, true], [draft.id, false]].sort());
   });
 
   it('[S3] when nobody is signed in, then the desk page sends the browser to sign in and the JSON answers 401', async () => {
