@@ -22,6 +22,18 @@ export async function createMonitor(db: Db, m: Omit<Monitor, 'id' | 'state' | 'c
   return toMonitor(row);
 }
 
+export async function updateMonitor(
+  db: Db, id: number,
+  m: Pick<Monitor, 'name' | 'url' | 'intervalSeconds' | 'timeoutMs' | 'expectedStatus' | 'failuresToDown' | 'componentKey' | 'failureTypeId' | 'autoNotice' | 'nextCheckAt'> & { consecutiveFailures?: number },
+): Promise<Monitor> {
+  const row = await db.updateTable('monitors').set({
+    name: m.name, url: m.url, interval_seconds: m.intervalSeconds, timeout_ms: m.timeoutMs, expected_status: m.expectedStatus,
+    failures_to_down: m.failuresToDown, component_key: m.componentKey, failure_type_id: m.failureTypeId, auto_notice: m.autoNotice ? 1 : 0,
+    next_check_at: m.nextCheckAt, ...(m.consecutiveFailures === undefined ? {} : { consecutive_failures: m.consecutiveFailures }),
+  }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return toMonitor(row);
+}
+
 export async function getMonitor(db: Db, id: number): Promise<Monitor | undefined> {
   const row = await db.selectFrom('monitors').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toMonitor(row);

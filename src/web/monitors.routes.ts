@@ -3,18 +3,18 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../auth/user';
 import { can } from '../auth/roles';
-import { AppError, fieldProblems } from '../errors';
+import { AppError, fieldProblems, type FieldProblem } from '../errors';
 import { closeDraft } from '../incidents/draft-incident';
 import type { PublishContext } from '../incidents/publish.service';
 import { monitorInput } from '../monitors/monitor';
 import { getMonitor, listMonitors, recentChecks } from '../monitors/monitor.repository';
-import { addMonitor, removeMonitor } from '../monitors/monitor.service';
+import { addMonitor, changeMonitor, removeMonitor } from '../monitors/monitor.service';
 import { sendFirstNotice } from '../monitors/outage.service';
 import type { Database } from '../store/schema';
 import { principalOf, rules, type Access, type Allow } from './access';
 import { doc } from './openapi/api-doc';
 import type { ConsoleContext } from './views/console.view';
-import { monitorsView } from './views/monitors.view';
+import { monitorEditView, monitorsView, monitorValues } from './views/monitors.view';
 
 export interface MonitorRoutesDeps {
   db: Kysely<Database>;
@@ -56,6 +56,32 @@ export function monitorConsoleRoutes(deps: MonitorRoutesDeps & { access: Access;
     res.redirect(303, '/console/monitors');
   });
 
+  const existing = async (id: number) => {
+    const monitor = await getMonitor(db, id);
+    if (!monitor) throw new AppError('not_found', `No monitor ${id}.`, [{ field: 'id', message: 'no monitor with this id' }]);
+    return monitor;
+  };
+  router.get('/monitors/:id/edit', allow(rules.need('incidents:write')), async (req, res) => {
+    const monitor = await existing(idParam.parse(req.params).id);
+    const failureType = monitor.failureTypeId === null ? undefined : await db.selectFrom('failure_types').select('key').where('id', '=', monitor.failureTypeId).executeTakeFirst();
+    res.type('html').send(monitorEditView(ctx(req, res), monitor, monitorValues(monitor, failureType?.key ?? null)));
+  });
+
+  router.post('/monitors/:id', allow(rules.need('incidents:write')), async (req, res) => {
+    const monitor = await existing(idParam.parse(req.params).id);
+    const values = typed(req.body);
+    const refuse = (problems: FieldProblem[]) => res.status(400).type('html').send(monitorEditView(ctx(req, res), monitor, values, { problems }));
+    const parsed = monitorInput.safeParse(req.body ?? {});
+    if (!parsed.success) return refuse(fieldProblems(parsed.error.issues));
+    try {
+      await changeMonitor(db, monitor.id, parsed.data, actorOf(principalOf(req)), Date.now());
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_input') return refuse(err.details);
+      throw err;
+    }
+    res.redirect(303, '/console/monitors');
+  });
+
   router.post('/monitors/:id/delete', allow(rules.need('incidents:write')), async (req, res) => {
     await removeMonitor(db, idParam.parse(req.params).id, actorOf(principalOf(req)), Date.now());
     res.redirect(303, '/console/monitors');
@@ -91,6 +117,11 @@ export function monitorApiRoutes(deps: MonitorRoutesDeps & { allow: Allow }): Ro
   router.post('/monitors', allow(rules.need('incidents:write')), doc({ tag: 'monitors', summary: 'Add a monitor: URL, interval, timeout, expected status, failures before down, component, automatic first notice', body: monitorInput }), async (req, res) => {
     const monitor = await addMonitor(db, monitorInput.parse(req.body), actorOf(principalOf(req)), Date.now());
     res.status(201).json({ monitor });
+  });
+  router.post('/monitors/:id', allow(rules.need('incidents:write')), doc({ tag: 'monitors', summary: 'Change a monitor: the same fields as adding one; it is checked again at once', params: idParam, body: monitorInput }), async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    const monitor = await changeMonitor(db, id, monitorInput.parse(req.body), actorOf(principalOf(req)), Date.now());
+    res.json({ monitor });
   });
   router.post('/monitors/:id/delete', allow(rules.need('incidents:write')), doc({ tag: 'monitors', summary: 'Delete a monitor and its history', params: idParam, success: { status: 200, description: 'Deleted' } }), async (req, res) => {
     await removeMonitor(db, idParam.parse(req.params).id, actorOf(principalOf(req)), Date.now());

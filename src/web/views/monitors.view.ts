@@ -20,11 +20,31 @@ ${monitors.map((m) => html`<tr id="monitor-${m.id}" class="monitor-${m.state}"><
 <td><strong>${STATE_LABEL[m.state]}</strong>${m.consecutiveFailures > 0 ? html`<br><span class="muted">${m.consecutiveFailures} failed in a row</span>` : ''}<br><span class="muted">last ${when(m.lastCheckedAt)}</span></td>
 <td>every ${m.intervalSeconds} s, ${m.timeoutMs} ms timeout, expects ${m.expectedStatus}; down after ${m.failuresToDown}</td>
 <td>${m.componentKey ?? 'no component'}; ${m.autoNotice ? 'sends the first notice automatically' : 'drafts the first notice'}</td>
-<td>${canWrite ? html`<form method="post" action="/console/monitors/${m.id}/delete" class="inline">${csrfField(c.csrf)}<button type="submit" class="secondary">Delete</button></form>` : ''}</td></tr>`)}
+<td>${canWrite ? html`<a href="/console/monitors/${m.id}/edit">Edit</a> <form method="post" action="/console/monitors/${m.id}/delete" class="inline">${csrfField(c.csrf)}<button type="submit" class="secondary">Delete</button></form>` : ''}</td></tr>`)}
 </tbody></table>
 ${monitors.length === 0 ? html`<p>No monitors yet.</p>` : ''}
 ${canWrite ? html`<h2>Add a monitor</h2>${problems(s.problems ?? [])}
-<form method="post" action="/console/monitors">${csrfField(c.csrf)}
+${monitorForm(c, '/console/monitors', v, 'Add monitor')}` : ''}`);
+}
+
+/** The settings of one monitor as form values, for the edit page. */
+export function monitorValues(m: Monitor, failureTypeKey: string | null): Record<string, string> {
+  return {
+    name: m.name, url: m.url, intervalSeconds: String(m.intervalSeconds), timeoutMs: String(m.timeoutMs), expectedStatus: String(m.expectedStatus),
+    failuresToDown: String(m.failuresToDown), component: m.componentKey ?? '', failureType: failureTypeKey ?? '', autoNotice: m.autoNotice ? 'on' : '',
+  };
+}
+
+/** Changing one monitor: the same fields as adding it. */
+export function monitorEditView(c: ConsoleContext, m: Monitor, v: Record<string, string>, s: MonitorsState = {}): string {
+  return consolePage(c, `Monitor: ${m.name}`, html`<p><a href="/console/monitors">All monitors</a> · <strong>${STATE_LABEL[m.state]}</strong>, last checked ${when(m.lastCheckedAt)}</p>
+${problems(s.problems ?? [])}
+${monitorForm(c, `/console/monitors/${m.id}`, v, 'Save changes')}
+<p class="muted">Saving checks it again at once. A monitor that is down stays down until a check passes.</p>`);
+}
+
+function monitorForm(c: ConsoleContext, action: string, v: Record<string, string>, submit: string) {
+  return html`<form method="post" action="${action}">${csrfField(c.csrf)}
 ${input('name', 'Name', { value: v.name, maxlength: 100 })}
 ${input('url', 'URL (http or https; internal addresses are fine)', { value: v.url, type: 'url', maxlength: 2000 })}
 ${input('intervalSeconds', 'Check every (seconds)', { value: v.intervalSeconds ?? '60', type: 'number' })}
@@ -34,5 +54,5 @@ ${input('failuresToDown', 'Failures in a row before it counts as down', { value:
 ${input('component', 'Component key (optional)', { value: v.component, required: false, maxlength: 64 })}
 ${input('failureType', 'Failure type key (optional)', { value: v.failureType, required: false, maxlength: 64 })}
 <label><input type="checkbox" name="autoNotice" value="on"${v.autoNotice === 'on' ? html` checked` : ''}> Send the first notice to customers automatically</label>
-<button type="submit">Add monitor</button></form>` : ''}`);
+<button type="submit">${submit}</button></form>`;
 }

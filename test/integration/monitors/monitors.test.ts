@@ -187,4 +187,40 @@ describe.each(DIALECTS)('%s: monitors', (dialect) => {
     }
     expect((await (await api('/monitors')).json() as { monitors: unknown[] }).monitors.length).toBe(before);
   });
+  it('when a monitor is changed in the console or the API, then its settings change, it is checked again at once, and a bad value changes nothing', async () => {
+    const created = await (await api('/monitors', buildMonitorBody('http://127.0.0.1:9/health', { name: 'Blog' }))).json() as { monitor: { id: number } };
+    const id = created.monitor.id;
+    await t.store.db.updateTable('monitors').set({ next_check_at: Date.now() + 10 * MINUTE, consecutive_failures: 2 }).where('id', '=', id).execute();
+    const owner = await signedIn(t.store, t.crier.url(), 'owner');
+    const edit = await owner.page(`/console/monitors/${id}/edit`);
+    expect(edit.status).toBe(200);
+    expect(edit.html).toContain('value="http://127.0.0.1:9/health"');
+    expect(edit.html).toContain(`action="/console/monitors/${id}"`);
+
+    const before = Date.now();
+    const saved = await owner.post(`/console/monitors/${id}`, { name: 'Blog (new host)', url: 'http://127.0.0.1:9/status', intervalSeconds: '120', timeoutMs: '3000', expectedStatus: '204', failuresToDown: '2', component: 'shop', failureType: '', autoNotice: 'on' });
+    expect(saved.status).toBe(303);
+    const row = await t.store.db.selectFrom('monitors').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: 'Blog (new host)', url: 'http://127.0.0.1:9/status', interval_seconds: 120, timeout_ms: 3000, expected_status: 204, failures_to_down: 2, component_key: 'shop', auto_notice: 1, consecutive_failures: 0 });
+    expect(Number(row.next_check_at)).toBeGreaterThanOrEqual(before);
+    expect(Number(row.next_check_at)).toBeLessThanOrEqual(Date.now());
+    const audit = await t.store.db.selectFrom('audit_log').select('detail').where('action', '=', 'monitor.changed').where('subject', '=', `monitor:${id}`).execute();
+    expect(audit).toHaveLength(1);
+
+    const refused = await owner.post(`/console/monitors/${id}`, { name: 'Blog', url: 'ftp://example.com/', intervalSeconds: '120', timeoutMs: '3000', expectedStatus: '204', failuresToDown: '2', component: 'nope' });
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain('value="ftp://example.com/"');
+    expect(page).toMatch(/url/);
+    const viaApi = await api(`/monitors/${id}`, buildMonitorBody('http://127.0.0.1:9/status', { component: 'nope' }));
+    expect(viaApi.status).toBe(400);
+    expect(JSON.stringify(await viaApi.json())).toContain('"field":"component"');
+    expect(await t.store.db.selectFrom('monitors').select(['name', 'url', 'component_key']).where('id', '=', id).executeTakeFirstOrThrow())
+      .toEqual({ name: 'Blog (new host)', url: 'http://127.0.0.1:9/status', component_key: 'shop' });
+
+    const changed = await api(`/monitors/${id}`, buildMonitorBody('http://127.0.0.1:9/status', { name: 'Blog', expectedStatus: 204 }));
+    expect(changed.status).toBe(200);
+    expect(((await changed.json()) as { monitor: { name: string; autoNotice: boolean } }).monitor).toMatchObject({ name: 'Blog', autoNotice: false });
+    expect((await api('/monitors/999999', buildMonitorBody('http://127.0.0.1:9/'))).status).toBe(404);
+  });
 });
