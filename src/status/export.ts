@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import { loadUptime } from '../monitors/uptime';
 import type { Database } from '../store/schema';
 import { statusPage } from '../web/views/status.view';
 import { atomFeed, statusJson } from './feeds';
@@ -16,7 +17,8 @@ export const EXPORTED_FILES = ['index.html', 'feed.atom', 'status.json', 'crier.
 export async function exportStatus(db: Kysely<Database>, options: { dir: string; url: string; brand: string; now?: number }): Promise<string[]> {
   const s = await loadSnapshot(db, { brand: options.brand, url: options.url.replace(/\/+$/, ''), now: options.now ?? Date.now() });
   const files: Record<(typeof EXPORTED_FILES)[number], string | Buffer> = {
-    'index.html': statusPage(s, './', 'crier.css'),
+    // The uptime bars as the live page shows them: the copy must not say less than the original.
+    'index.html': statusPage(s, './', 'crier.css', await loadUptime(db, s.generatedAt)),
     'feed.atom': atomFeed(s),
     'status.json': `${JSON.stringify(statusJson(s), null, 2)}\n`,
     'crier.css': fs.readFileSync(path.join(__dirname, '..', 'web', 'assets', 'crier.css')),

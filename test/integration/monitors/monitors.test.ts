@@ -1,7 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sendgridRecipients } from '../../../src/channels/sandbox/sendgrid.fake';
 import { createComponent } from '../../../src/components/component.repository';
+import { exportStatus } from '../../../src/status/export';
 import { MonitorRunner } from '../../../src/monitors/monitor-runner';
 import { createTeamMember } from '../../../src/roster/team-member.repository';
 import { approve, DEFAULT_SCRIPT_RULES } from '../../../src/scripts/script.service';
@@ -111,6 +115,17 @@ describe.each(DIALECTS)('%s: monitors', (dialect) => {
       expect(await waitFor(() => smsTo('+15555550301').some((m) => m.body.startsWith('INCIDENT: RECOVERED: Shop answers again')), 10_000)).toBe(true);
       const uptime = await (await fetch(`${t.crier.url()}/status`)).text();
       expect(uptime).toMatch(/uptime-day uptime-down" title="\d{4}-\d\d-\d\d: 40\.00% of checks passed"/);
+      // The static copy for another host shows the same bars.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-export-uptime-'));
+      try {
+        await exportStatus(t.store.db, { dir, url: 'https://status-mirror.example.net', brand: 'Crier' });
+        const bars = (page: string) => [...page.matchAll(/uptime-day uptime-\w+" title="[^"]+"/g)].map((m) => m[0]);
+        const exported = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+        expect(bars(exported)).toHaveLength(90);
+        expect(bars(exported)).toEqual(bars(uptime));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     } finally {
       await s.close();
     }
