@@ -52,3 +52,19 @@ export async function reenableWebhook(db: Kysely<Database>, subscriptionId: numb
     if (Number(done.numUpdatedRows) > 0) await recordAudit(trx, { actor: 'public', action: 'subscription.reenabled', subject: `subscription:${subscriptionId}`, at: now });
   });
 }
+
+/**
+ * Points a webhook subscription at a new URL whose signed test ping was accepted (the caller's
+ * check): the same secret signs what goes there, and failures count from zero. A URL another
+ * subscription already uses is refused, naming the field.
+ */
+export async function moveWebhook(db: Kysely<Database>, subscription: { id: number; addressId: number }, from: string, to: string, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const taken = await trx.selectFrom('addresses').select('id').where('channel', '=', 'webhook').where('address', '=', to).where('id', '!=', subscription.addressId).executeTakeFirst();
+    if (taken) throw new AppError('invalid_input', 'Another subscription already sends to this URL.', [{ field: 'url', message: 'another subscription already sends to this URL' }]);
+    await trx.updateTable('addresses').set({ address: to }).where('id', '=', subscription.addressId).execute();
+    await trx.updateTable('subscriptions').set({ disabled_at: null, disabled_reason: null, webhook_failures: 0 }).where('id', '=', subscription.id).execute();
+    // Hosts only: a path or query may carry the endpoint's own secret.
+    await recordAudit(trx, { actor: 'public', action: 'subscription.moved', subject: `subscription:${subscription.id}`, detail: { from: new URL(from).host, to: new URL(to).host }, at: now });
+  });
+}

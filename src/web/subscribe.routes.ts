@@ -6,7 +6,8 @@ import { componentKeys } from '../form-list';
 import type { Database } from '../store/schema';
 import { byManageToken, confirmByToken, pendingByToken, requestSubscription, subscribeForm, updateByManageToken, type SelfServiceChannel, type SelfServiceOptions } from '../subscriptions/self-service';
 import { subscribeMessage } from '../subscriptions/subscribe-messages';
-import { reenableWebhook, revealSecret } from '../subscriptions/webhook-subscription';
+import { moveWebhook, reenableWebhook, revealSecret } from '../subscriptions/webhook-subscription';
+import { checkWebhookUrl } from '../subscriptions/webhook-url';
 import { rules, type Access } from './access';
 import { confirmedPage, confirmPage, managePage, subscribePage, subscribeSentPage } from './views/subscribe.view';
 
@@ -33,8 +34,9 @@ export const selfServiceOptions = (deps: Pick<SubscribeRoutesDeps, 'defaultPhone
 
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) });
 const manageForm = z.object({
-  action: z.enum(['save', 'unsubscribe', 'test'], { error: 'must be save, unsubscribe or test' }).default('save'),
+  action: z.enum(['save', 'unsubscribe', 'test', 'move'], { error: 'must be save, unsubscribe, test or move' }).default('save'),
   components: componentKeys,
+  url: z.string({ error: 'must be text' }).trim().max(1000, { error: 'must be at most 1000 characters' }).optional(),
 });
 
 /**
@@ -105,7 +107,7 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
   router.post('/manage/:token', allow(rules.publicForm), deps.limit, async (req, res) => {
     const t = token(req);
     const parsed = manageForm.safeParse(req.body);
-    const show = async (status: number, extra: { saved?: boolean; tested?: boolean; problems?: { field: string; message: string }[] }) => {
+    const show = async (status: number, extra: { saved?: boolean; tested?: boolean; moved?: boolean; url?: string; problems?: { field: string; message: string }[] }) => {
       const { subscription, address, webhook } = await byManageToken(db, t);
       res.status(status).type('html').send(managePage(brand, { token: t, csrf: access.csrfToken(req, res), address, consent: subscription.consent, components: await components(), chosen: subscription.components, webhook, ...extra }));
     };
@@ -117,6 +119,21 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
       if (!ping.ok) return show(502, { problems: [{ field: 'address', message: `the test was not accepted (${ping.reason}); the webhook stays off` }] });
       await reenableWebhook(db, subscription.id, Date.now());
       return show(200, { tested: true });
+    }
+    if (parsed.data.action === 'move') {
+      const url = parsed.data.url ?? '';
+      if (!webhook?.sealedSecret) return show(400, { problems: [{ field: 'action', message: 'only a webhook subscription can move to a new URL' }] });
+      try {
+        // The URL guard first, then a signed test to the new URL: nothing changes unless it answers 2xx.
+        const to = (await checkWebhookUrl(url, { allowLoopback: deps.allowLoopbackWebhooks, field: 'url' })).href;
+        const ping = await deps.ping(to, revealSecret(deps.secretKey, webhook.sealedSecret) as string);
+        if (!ping.ok) return show(502, { url, problems: [{ field: 'url', message: `the test to the new URL was not accepted (${ping.reason}); nothing changed` }] });
+        await moveWebhook(db, subscription, address, to, Date.now());
+        return show(200, { moved: true });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'invalid_input') throw err;
+        return show(400, { url, problems: err.details });
+      }
     }
     try {
       await updateByManageToken(db, t, parsed.data.action === 'unsubscribe' ? { unsubscribe: true } : { components: parsed.data.components }, Date.now());

@@ -57,6 +57,10 @@ export interface ManageState {
   webhook?: { disabledAt: number | null; disabledReason: string | null };
   saved?: boolean;
   tested?: boolean;
+  /** The webhook now goes to the new URL. */
+  moved?: boolean;
+  /** The new URL as typed, when moving it was refused. */
+  url?: string;
   problems?: FieldProblem[];
 }
 
@@ -72,6 +76,7 @@ export function managePage(brand: string, s: ManageState): string {
 <p>Sent to <strong>${s.address}</strong> · ${s.webhook?.disabledAt ? 'off after failures' : s.consent === 'confirmed' ? 'active' : s.consent === 'unsubscribed' ? 'stopped' : 'waiting for confirmation'}</p>
 ${s.webhook ? webhookState(s.webhook, s.tested) : ''}
 ${s.saved ? html`<div class="notice" role="status">Saved.</div>` : ''}
+${s.moved ? html`<div class="notice" role="status">The test was accepted; updates now go to the new URL.</div>` : ''}
 ${problems(s.problems ?? [])}
 <form method="post" action="/subscribe/manage/${s.token}" class="stack">${csrfField(s.csrf)}
 ${s.components.length > 0 ? html`<fieldset><legend>Only these parts (all empty: everything)</legend>
@@ -79,5 +84,11 @@ ${s.components.map((c) => html`<label class="inline-check"><input type="checkbox
 <button type="submit" name="action" value="save">Save</button>
 ${s.webhook?.disabledAt ? html`<button type="submit" name="action" value="test">Send a test and turn it back on</button>` : ''}
 <button type="submit" name="action" value="unsubscribe" class="secondary">Stop all updates</button>
-</form>`);
+</form>
+${s.webhook ? html`<h2>Move to a new URL</h2>
+<form method="post" action="/subscribe/manage/${s.token}" class="stack">${csrfField(s.csrf)}
+<label>New webhook URL<input name="url" type="url" value="${s.url ?? ''}" maxlength="1000" required></label>
+<p class="muted">A signed test is sent there first; the webhook moves only when it answers 2xx, and keeps its secret.</p>
+<button type="submit" name="action" value="move">Test and move</button>
+</form>` : ''}`);
 }
