@@ -90,6 +90,7 @@ describe('[D6] benchmark', () => {
       expect(lane.requests).toBeGreaterThanOrEqual(RECIPIENTS);
       expect(lane.requests).toBeLessThanOrEqual(RECIPIENTS + lane.retried);
     }
+    console.log(`[X5] sms ${r.lanes.sms.requests} requests (${r.lanes.sms.retried} retried), slack ${r.lanes.slack.requests} (${r.lanes.slack.retried} retried) for ${RECIPIENTS} deliveries each`);
     expect(r.lanes.x).toMatchObject({ deliveries: 1, requests: 1 });
     for (const value of [r.firstRequestMs, r.peakRssMb, r.cpuUsPerDelivery, r.limit.sms.perSecond, r.isolation.othersSecondsRatio, r.publishMs]) {
       expect(Number.isFinite(value) && value > 0).toBe(true);
