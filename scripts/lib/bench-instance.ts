@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import type { LaneStats } from '../../src/delivery/lane';
 import { publishUpdate } from '../../src/incidents/publish.service';
 import { buildCrier, type Crier } from '../../src/main';
+import type { Timers } from '../../src/timers/timers';
 import { SCRIPT_VARIABLES } from './seed';
 
 /** The channels the benchmark publishes to and reports; the other lanes stay idle. */
@@ -36,9 +37,16 @@ export interface BenchInstance {
   stop(): Promise<void>;
 }
 
+/**
+ * A measured Crier runs no periodic work: the channel checks would ask every fake who its
+ * credentials belong to, and those requests would count as sends (an SMS lane of 300
+ * deliveries showed 301 requests), and a monitor tick would spend CPU the lanes are measured on.
+ */
+const NO_TIMERS: Timers = { every: () => undefined, start: async () => undefined, stop: async () => undefined };
+
 export async function startCrier(env: Record<string, string>): Promise<Crier> {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SECRET_KEY: 'b'.repeat(32), ...env });
-  const crier = await buildCrier(config, pino({ level: 'silent' }), { announce: () => undefined });
+  const crier = await buildCrier(config, pino({ level: 'silent' }), { announce: () => undefined, timers: NO_TIMERS });
   await crier.start();
   return crier;
 }
