@@ -229,6 +229,8 @@ describe('generated input on every endpoint', () => {
     add('POST', '/console/monitors', form(monitorFields, monitorValid), ownerCookie);
     add('POST', '/api/monitors', nearJson({ name: 'Fuzzed site', url: 'http://127.0.0.1:9/health', intervalSeconds: 60, timeoutMs: 1000, expectedStatus: 200, failuresToDown: 3, autoNotice: false }), ownerCookie);
     const fuzzMonitor = async () => (await t.store.db.insertInto('monitors').values({ name: 'Fuzz', url: 'http://127.0.0.1:9/', interval_seconds: 60, timeout_ms: 1000, expected_status: 200, failures_to_down: 3, component_key: null, failure_type_id: null, auto_notice: 0, next_check_at: Date.now() + 86_400_000, created_by: 'fuzz', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow()).id;
+    add('POST', '/console/monitors/:id', form(monitorFields, monitorValid), ownerCookie, `/console/monitors/${await fuzzMonitor()}`);
+    add('POST', '/api/monitors/:id', nearJson({ name: 'Fuzzed site', url: 'http://127.0.0.1:9/other', intervalSeconds: 120, timeoutMs: 1000, expectedStatus: 204, failuresToDown: 2, autoNotice: true }), ownerCookie, `/api/monitors/${await fuzzMonitor()}`);
     add('POST', '/console/monitors/:id/delete', form([]), ownerCookie, `/console/monitors/${await fuzzMonitor()}/delete`);
     add('POST', '/api/monitors/:id/delete', nearJson({}), ownerCookie, `/api/monitors/${await fuzzMonitor()}/delete`);
     add('POST', '/console/monitors/outages/:id/notice', form([]), ownerCookie, '/console/monitors/outages/999999/notice');
@@ -267,7 +269,9 @@ describe('generated input on every endpoint', () => {
     add('POST', '/subscribe', form(['channel', 'address', 'contact_email', 'components', 'website'], { channel: fc.constantFrom('email', 'sms', 'slack', 'webhook'), address: subscribeAddress, contact_email: fc.oneof(fc.emailAddress(), fc.constant('')) }), visitorHeaders);
     add('POST', '/api/subscriptions', nearJson({ channel: 'webhook', address: 'https://93.184.215.14/crier', contact_email: 'hooks@example.com', components: [] }), () => ({}));
     add('POST', '/subscribe/confirm/:token', form([]), visitorHeaders);
-    add('POST', '/subscribe/manage/:token', form(['action', 'components'], { action: fc.constantFrom('save', 'unsubscribe', 'test') }), visitorHeaders);
+    add('POST', '/subscribe/manage/:token', form(['action', 'components', 'url'], {
+      action: fc.constantFrom('save', 'unsubscribe', 'test', 'move'), url: fc.constantFrom('', 'http://127.0.0.1:9/hook', 'ftp://x', 'http://169.254.169.254/', 'not a url'),
+    }), visitorHeaders);
     subscriptionTokens.confirm = pending.token;
     const managed = await requestSubscription(t.store.db, { channel: 'email', address: 'fuzz-managed@example.com', components: [] }, { defaultPhoneCountry: 'US', allowLoopbackWebhooks: false, secretKey: t.crier.config.SECRET_KEY as string, now: Date.now() });
     subscriptionTokens.manage = (await confirmByToken(t.store.db, managed.token, Date.now())).manageToken;
@@ -318,7 +322,7 @@ describe('generated input on every endpoint', () => {
     'POST /console/roster/members', 'POST /console/roster/members/:id', 'POST /console/roster/members/:id/delete', 'POST /console/roster/failure-types',
     'POST /console/roster/failure-types/:id/responders', 'POST /api/users', 'POST /api/tokens', 'POST /api/contacts/import',
     'POST /webhooks/twilio/voice', 'POST /console/roster/members/:id/pin', 'POST /console/channels/check',
-    'POST /console/monitors', 'POST /api/monitors', 'POST /console/monitors/:id/delete', 'POST /api/monitors/:id/delete',
+    'POST /console/monitors', 'POST /api/monitors', 'POST /console/monitors/:id', 'POST /api/monitors/:id', 'POST /console/monitors/:id/delete', 'POST /api/monitors/:id/delete',
     'POST /console/monitors/outages/:id/notice', 'POST /api/monitors/outages/:id/notice', 'POST /console/drafts/:id/close',
     'POST /console/problems', 'POST /api/problems',
     'POST /console/incidents/:id/review', 'POST /console/incidents/:id/review/publish', 'POST /console/incidents/:id/promises', 'POST /console/promises/:id/kept',
