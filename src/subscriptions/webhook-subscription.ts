@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.repository';
 import { normalizeAddress } from '../contacts/address';
@@ -54,14 +54,23 @@ export async function reenableWebhook(db: Kysely<Database>, subscriptionId: numb
 }
 
 /**
+ * Refuses a URL another subscription already sends to, naming the field. The manage page asks
+ * before it sends the test ping (no signed test goes to someone else's endpoint), and
+ * moveWebhook asks again in its transaction.
+ */
+export async function assertWebhookUrlFree(db: Kysely<Database> | Transaction<Database>, addressId: number, url: string): Promise<void> {
+  const taken = await db.selectFrom('addresses').select('id').where('channel', '=', 'webhook').where('address', '=', url).where('id', '!=', addressId).executeTakeFirst();
+  if (taken) throw new AppError('invalid_input', 'Another subscription already sends to this URL.', [{ field: 'url', message: 'another subscription already sends to this URL' }]);
+}
+
+/**
  * Points a webhook subscription at a new URL whose signed test ping was accepted (the caller's
  * check): the same secret signs what goes there, and failures count from zero. A URL another
- * subscription already uses is refused, naming the field.
+ * subscription already uses is refused (assertWebhookUrlFree).
  */
 export async function moveWebhook(db: Kysely<Database>, subscription: { id: number; addressId: number }, from: string, to: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const taken = await trx.selectFrom('addresses').select('id').where('channel', '=', 'webhook').where('address', '=', to).where('id', '!=', subscription.addressId).executeTakeFirst();
-    if (taken) throw new AppError('invalid_input', 'Another subscription already sends to this URL.', [{ field: 'url', message: 'another subscription already sends to this URL' }]);
+    await assertWebhookUrlFree(trx, subscription.addressId, to);
     await trx.updateTable('addresses').set({ address: to }).where('id', '=', subscription.addressId).execute();
     await trx.updateTable('subscriptions').set({ disabled_at: null, disabled_reason: null, webhook_failures: 0 }).where('id', '=', subscription.id).execute();
     // Hosts only: a path or query may carry the endpoint's own secret.

@@ -6,7 +6,7 @@ import { componentKeys } from '../form-list';
 import type { Database } from '../store/schema';
 import { byManageToken, confirmByToken, pendingByToken, requestSubscription, subscribeForm, updateByManageToken, type SelfServiceChannel, type SelfServiceOptions } from '../subscriptions/self-service';
 import { subscribeMessage } from '../subscriptions/subscribe-messages';
-import { moveWebhook, reenableWebhook, revealSecret } from '../subscriptions/webhook-subscription';
+import { assertWebhookUrlFree, moveWebhook, reenableWebhook, revealSecret } from '../subscriptions/webhook-subscription';
 import { checkWebhookUrl } from '../subscriptions/webhook-url';
 import { rules, type Access } from './access';
 import { confirmedPage, confirmPage, managePage, subscribePage, subscribeSentPage } from './views/subscribe.view';
@@ -126,6 +126,7 @@ export function subscribeRoutes(deps: SubscribeRoutesDeps): Router {
       try {
         // The URL guard first, then a signed test to the new URL: nothing changes unless it answers 2xx.
         const to = (await checkWebhookUrl(url, { allowLoopback: deps.allowLoopbackWebhooks, field: 'url' })).href;
+        await assertWebhookUrlFree(db, subscription.addressId, to);
         const ping = await deps.ping(to, revealSecret(deps.secretKey, webhook.sealedSecret) as string);
         if (!ping.ok) return show(502, { url, problems: [{ field: 'url', message: `the test to the new URL was not accepted (${ping.reason}); nothing changed` }] });
         await moveWebhook(db, subscription, address, to, Date.now());

@@ -27,9 +27,13 @@ describe('moving a webhook to a new URL', () => {
     const guarded = await visitor.post(hook.manage, { action: 'move', url: 'http://169.254.169.254/latest/meta-data' });
     expect(guarded.status).toBe(400);
     expect(await guarded.text()).toContain('value="http://169.254.169.254/latest/meta-data"');
+    const toOther = () => t.sandbox.webhook.posts().filter((p) => p.path === '/hooks/taken').length;
+    const otherBefore = toOther();
     const taken = await visitor.post(hook.manage, { action: 'move', url: other.url });
     expect(taken.status).toBe(400);
     expect(await taken.text()).toContain('another subscription already sends to this URL');
+    // Refused before the test ping: no signed test reaches another subscriber's endpoint.
+    expect(toOther()).toBe(otherBefore);
 
     await t.sandbox.webhook.setFault({ status: 404, body: 'no such hook' });
     const unreachable = await visitor.post(hook.manage, { action: 'move', url: moved });
